@@ -1,0 +1,1 @@
+"""The rules of the regulations as plain Python: no Qt, no database, no clock."""

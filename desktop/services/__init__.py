@@ -1,0 +1,1 @@
+"""Use cases: each opens one transaction, records what changed, and returns plain data."""

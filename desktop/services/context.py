@@ -1,0 +1,61 @@
+"""What every service is built with: the session factory, who acts, and the clock (passed in, for tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.store.models import Event
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class ServiceContext:
+    """Shared by the services of one running app (or one command)."""
+
+    sessions: sessionmaker[Session]
+    actor: str
+    clock: Callable[[], dt.datetime] = utc_now
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends normally, rolled back on any error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def record(
+        self,
+        session: Session,
+        entity: str,
+        entity_id: object,
+        action: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Append an event to the log, in the same transaction as the change it describes."""
+        session.add(
+            Event(
+                at=self.clock(),
+                actor=self.actor,
+                entity=entity,
+                entity_id=str(entity_id),
+                action=action,
+                before=before,
+                after=after,
+            )
+        )

@@ -1,0 +1,39 @@
+"""A plausible demo school to look at: profile, time zone and a few of the school's own calendar days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desktop.services.calendar import OverrideKind
+from desktop.services.registry import Services
+
+DEMO_PROFILE = {
+    "school_name": "Муниципальное автономное общеобразовательное учреждение "
+    "«Средняя общеобразовательная школа № 7» города Тюмени",
+    "school_short_name": "МАОУ СОШ № 7 г. Тюмени",
+    "school_address": "625000, г. Тюмень, ул. Школьная, д. 15",
+    "director_name": "Соколова Елена Викторовна",
+    "municipal_body": "Департамент образования Администрации города Тюмени",
+    "region_department": "Департамент образования и науки Тюменской области",
+    "timezone": "Asia/Yekaterinburg",
+    "ejournal_name": "АИС «Электронная школа»",
+    "ejournal_url": "https://school.example.ru",
+}
+
+DEMO_OVERRIDES = (
+    (dt.date(2026, 11, 27), OverrideKind.DAY_OFF, "Карантин по ОРВИ, приказ директора № 214 от 20.11.2026"),
+    (dt.date(2026, 11, 28), OverrideKind.WORKDAY, "Отработка дня карантина (суббота), приказ № 214"),
+    (dt.date(2027, 3, 30), OverrideKind.DAY_OFF, "Единый методический день (решение муниципалитета)"),
+)
+
+
+def fill_demo(services: Services) -> bool:
+    """Fill an empty database with the demo school; True when it filled anything. Idempotent."""
+    if not services.settings.missing_profile():
+        return False
+    services.settings.update(DEMO_PROFILE)
+    existing = {o.day for o in services.calendar.overrides()}
+    for day, kind, reason in DEMO_OVERRIDES:
+        if day not in existing:
+            services.calendar.set_day(day, kind, reason)
+    return True

@@ -1,0 +1,74 @@
+"""Opens a database (migrating it) and builds the services on it: what the GUI and the command line start with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from desktop.services.calendar import CalendarService
+from desktop.services.context import ServiceContext, utc_now
+from desktop.services.errors import ServiceError
+from desktop.services.settings import SettingsService
+from desktop.store import migrate
+from desktop.store.db import DatabaseLocation, make_engine, session_factory
+
+ENV_USER = "SCHOOL_OFFICE_USER"
+
+
+def default_actor() -> str:
+    """Who acts until people log in: $SCHOOL_OFFICE_USER, else the computer's user name."""
+    name = os.environ.get(ENV_USER, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name on some Windows set-ups
+        return "неизвестный пользователь"
+
+
+@dataclass
+class Services:
+    """Everything the front ends call, built once at start-up and passed down."""
+
+    location: DatabaseLocation
+    engine: Engine
+    ctx: ServiceContext
+    settings: SettingsService
+    calendar: CalendarService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_services(
+    location: DatabaseLocation,
+    *,
+    actor: str | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+    run_migrations: bool = True,
+) -> Services:
+    """Open the database at `location`, bring its schema up to date, and build the services on it."""
+    engine = make_engine(location)
+    try:
+        if run_migrations:
+            migrate.upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise ServiceError(
+            f"Не удалось открыть базу данных ({location.describe()}): {exc.orig}. "
+            "Проверьте путь или адрес сервера и права доступа."
+        ) from exc
+    ctx = ServiceContext(sessions=session_factory(engine), actor=actor or default_actor(), clock=clock)
+    return Services(
+        location=location,
+        engine=engine,
+        ctx=ctx,
+        settings=SettingsService(ctx),
+        calendar=CalendarService(ctx),
+    )

@@ -1,0 +1,256 @@
+"""The school's settings: profile, time zone and e-journal, kept in the database and checked on every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.services.context import ServiceContext
+from desktop.services.errors import ServiceError, ValidationError
+from desktop.store.models import Setting
+
+Validator = Callable[[str], str]
+
+_SPACES = re.compile(r"\s+")
+_PERSON_NAME = re.compile(r"^[А-ЯЁа-яёA-Za-z][А-ЯЁа-яёA-Za-z.\-' ]*$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]*$", re.IGNORECASE)
+
+#: Russia's zones by their UTC offset, to name the computer's zone when the system gives only an offset.
+_RUSSIAN_ZONES_BY_OFFSET_HOURS = {
+    2: "Europe/Kaliningrad",
+    3: "Europe/Moscow",
+    4: "Europe/Samara",
+    5: "Asia/Yekaterinburg",
+    6: "Asia/Omsk",
+    7: "Asia/Krasnoyarsk",
+    8: "Asia/Irkutsk",
+    9: "Asia/Yakutsk",
+    10: "Asia/Vladivostok",
+    11: "Asia/Magadan",
+    12: "Asia/Kamchatka",
+}
+
+
+@lru_cache(maxsize=1)
+def available_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def computer_timezone() -> str:
+    """The IANA name of this computer's time zone (the default for the school's time zone, DOMAIN.md §1)."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz in available_timezones():
+        return tz
+    try:
+        target = Path("/etc/localtime").resolve()
+        parts = target.parts
+        if "zoneinfo" in parts:
+            name = "/".join(parts[parts.index("zoneinfo") + 1 :])
+            if name in available_timezones():
+                return name
+    except OSError:
+        pass
+    offset_hours = round(time.localtime().tm_gmtoff / 3600)
+    return _RUSSIAN_ZONES_BY_OFFSET_HOURS.get(offset_hours, "Europe/Moscow")
+
+
+def _text(label: str, max_len: int) -> Validator:
+    def check(value: str) -> str:
+        value = _SPACES.sub(" ", value).strip()
+        if not value:
+            raise ValueError(f"«{label}»: значение не может быть пустым.")
+        if len(value) > max_len:
+            raise ValueError(f"«{label}»: не длиннее {max_len} знаков (сейчас {len(value)}).")
+        return value
+
+    return check
+
+
+def _person_name(label: str) -> Validator:
+    base = _text(label, 200)
+
+    def check(value: str) -> str:
+        value = base(value)
+        if not _PERSON_NAME.match(value) or len(value.replace(".", " ").split()) < 2:
+            raise ValueError(
+                f"«{label}»: укажите фамилию, имя и отчество буквами, например «Иванова Мария Петровна» "
+                "или «Иванова М. П.»."
+            )
+        return value
+
+    return check
+
+
+def _timezone(value: str) -> str:
+    value = value.strip()
+    zones = available_timezones()
+    if value in zones:
+        return value
+    for zone in zones:
+        if zone.lower() == value.lower():
+            return zone
+    raise ValueError(
+        f"«Часовой пояс»: неизвестный часовой пояс «{value}». Укажите имя из базы IANA, например "
+        "Europe/Kaliningrad, Europe/Moscow, Asia/Yekaterinburg, Asia/Novosibirsk."
+    )
+
+
+def _url(label: str) -> Validator:
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value:
+            return ""
+        if not _URL.match(value):
+            raise ValueError(f"«{label}»: укажите адрес целиком, начиная с https://, например https://school.edu.ru")
+        return value
+
+    return check
+
+
+def _optional(validator: Validator) -> Validator:
+    def check(value: str) -> str:
+        return validator(value) if value.strip() else ""
+
+    return check
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: its key, its Russian label, whether the school profile needs it, how it is checked."""
+
+    key: str
+    label: str
+    validate: Validator
+    required: bool = True
+    default: Callable[[], str] = str
+    hint: str = ""
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "school_name",
+        "Полное наименование школы",
+        _text("Полное наименование школы", 500),
+        hint="Как в уставе: Муниципальное автономное общеобразовательное учреждение …",
+    ),
+    SettingSpec(
+        "school_short_name",
+        "Краткое наименование",
+        _text("Краткое наименование", 200),
+        hint="Например: МАОУ СОШ № 7",
+    ),
+    SettingSpec("school_address", "Адрес школы", _text("Адрес школы", 500), hint="Индекс, город, улица, дом"),
+    SettingSpec("director_name", "ФИО директора", _person_name("ФИО директора")),
+    SettingSpec(
+        "municipal_body",
+        "Муниципальный орган управления образованием",
+        _text("Муниципальный орган управления образованием", 500),
+    ),
+    SettingSpec(
+        "region_department",
+        "Департамент образования и науки (регион)",
+        _text("Департамент образования и науки (регион)", 500),
+    ),
+    SettingSpec(
+        "timezone",
+        "Часовой пояс",
+        _timezone,
+        default=computer_timezone,
+        hint="Сроки считаются в датах этого часового пояса",
+    ),
+    SettingSpec(
+        "ejournal_name",
+        "Электронный журнал: название",
+        _optional(_text("Электронный журнал: название", 200)),
+        required=False,
+    ),
+    SettingSpec(
+        "ejournal_url",
+        "Электронный журнал: адрес",
+        _url("Электронный журнал: адрес"),
+        required=False,
+    ),
+)
+
+SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
+
+
+def _unknown_key(key: str) -> ServiceError:
+    allowed = ", ".join(SPEC_BY_KEY)
+    return ServiceError(f"Неизвестный параметр «{key}». Допустимые параметры: {allowed}.")
+
+
+class SettingsService:
+    """Read and change the settings; every change is checked and recorded."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def all(self) -> dict[str, str]:
+        """Every setting in the order of SPECS; an unset one has its default (often empty)."""
+        with self._ctx.transaction() as session:
+            stored = {row.key: row.value for row in session.scalars(select(Setting))}
+        return {spec.key: stored[spec.key] if spec.key in stored else spec.default() for spec in SPECS}
+
+    def get(self, key: str) -> str:
+        if key not in SPEC_BY_KEY:
+            raise _unknown_key(key)
+        return self.all()[key]
+
+    def missing_profile(self) -> list[str]:
+        """The keys the school profile needs that are neither filled in nor have a default (first start asks)."""
+        with self._ctx.transaction() as session:
+            stored = {row.key: row.value for row in session.scalars(select(Setting))}
+        return [
+            spec.key
+            for spec in SPECS
+            if spec.required and not stored.get(spec.key, "").strip() and not spec.default()
+        ]
+
+    def timezone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.get("timezone"))
+
+    def today(self) -> dt.date:
+        """Today's date in the school's time zone."""
+        return self._ctx.clock().astimezone(self.timezone()).date()
+
+    def set(self, key: str, value: str) -> str:
+        """Check and store one setting; returns the value as stored."""
+        return self.update({key: value})[key]
+
+    def update(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Check every value first, then store them all in one transaction: nothing is stored if one is wrong."""
+        for key in values:
+            if key not in SPEC_BY_KEY:
+                raise _unknown_key(key)
+        clean: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        for key, value in values.items():
+            try:
+                clean[key] = SPEC_BY_KEY[key].validate(value)
+            except ValueError as exc:
+                errors[key] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        now = self._ctx.clock()
+        with self._ctx.transaction() as session:
+            for key, value in clean.items():
+                row = session.get(Setting, key)
+                before = row.value if row is not None else None
+                if before == value:
+                    continue
+                if row is None:
+                    session.add(Setting(key=key, value=value, updated_at=now, updated_by=self._ctx.actor))
+                else:
+                    row.value, row.updated_at, row.updated_by = value, now, self._ctx.actor
+                self._ctx.record(session, "settings", key, "set", {"value": before}, {"value": value})
+        return clean

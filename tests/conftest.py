@@ -1,0 +1,91 @@
+"""Shared fixtures: headless Qt, a fixed clock, and services on a fresh SQLite file or a throwaway PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+# Qt without a display aborts the whole run: render offscreen unless a real display was asked for.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("SCHOOL_OFFICE_DB", None)  # a developer's own database must never be touched by the tests
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.services.registry import Services, open_services
+from desktop.store.db import DatabaseLocation, resolve_location
+from tests.pg import PostgresServer, start_postgres
+
+#: The fixed "now" of the tests: Monday 23 November 2026, 10:00 in Tyumen (UTC+5).
+NOW = dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.UTC)
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's data folder (default and demo databases) inside the test's temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("SCHOOL_OFFICE_DB", raising=False)
+    monkeypatch.setenv("SCHOOL_OFFICE_USER", "Тестовый пользователь")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    server = start_postgres(tmp_path_factory.mktemp("pg"))
+    if isinstance(server, str):
+        pytest.skip(f"PostgreSQL недоступен, тесты на нём пропущены: {server}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseLocation:
+    """A fresh, empty database: a SQLite file, and the same on a throwaway PostgreSQL server."""
+    if request.param == "sqlite":
+        return resolve_location(str(tmp_path / "school.db"))
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return resolve_location(server.create_database())
+
+
+@pytest.fixture
+def services(db_location: DatabaseLocation, clock: FixedClock) -> Iterator[Services]:
+    opened = open_services(db_location, actor="Тестовый пользователь", clock=clock)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def sqlite_services(tmp_path: Path, clock: FixedClock) -> Iterator[Services]:
+    """Services on a SQLite file only: for GUI tests, which need not run twice."""
+    opened = open_services(resolve_location(str(tmp_path / "school.db")), actor="Тестовый пользователь", clock=clock)
+    try:
+        yield opened
+    finally:
+        opened.close()

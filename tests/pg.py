@@ -1,0 +1,102 @@
+"""A throwaway PostgreSQL cluster for the tests: found on the machine, started on a free loopback port."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+USER = "app"
+
+
+def _find_bin_dir() -> Path | None:
+    explicit = os.environ.get("SCHOOL_OFFICE_PG_BIN")
+    if explicit:
+        return Path(explicit)
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
+    return candidates[0].parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PostgresServer:
+    bin_dir: Path
+    data_dir: Path
+    port: int
+    run_as: list[str]
+    _counter: itertools.count = field(default_factory=itertools.count)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self) -> str:
+        name = f"t{next(self._counter)}_{uuid.uuid4().hex[:8]}"
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*self.run_as, str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
+
+
+def start_postgres(base: Path) -> PostgresServer | str:
+    """Start a cluster under `base`; returns the server, or the reason why none could be started."""
+    bin_dir = _find_bin_dir()
+    if bin_dir is None or not (bin_dir / "initdb").exists():
+        return "не найдены программы PostgreSQL (initdb, pg_ctl); установите пакет postgresql"
+    run_as: list[str] = []
+    data_dir = base / "data"
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # initdb refuses to run as root: run the cluster as the postgres user.
+        if shutil.which("runuser") is None:
+            return "тесты запущены от root, а runuser не найден"
+        run_as = ["runuser", "-u", "postgres", "--"]
+        base.chmod(0o777)
+        for parent in base.parents:
+            if parent == Path(parent.anchor):
+                break
+            try:
+                parent.chmod(parent.stat().st_mode | 0o055)
+            except OSError:
+                break
+    data_dir.mkdir()
+    if run_as:
+        shutil.chown(data_dir, "postgres", "postgres")
+    port = _free_port()
+    init = subprocess.run(
+        [*run_as, str(bin_dir / "initdb"), "-D", str(data_dir), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if init.returncode != 0:
+        return f"initdb не сработал: {init.stderr.strip()[-500:]}"
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off -c full_page_writes=off"
+    start = subprocess.run(
+        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options, "-l", str(data_dir / "log.txt"), "-w", "start"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if start.returncode != 0:
+        return f"pg_ctl start не сработал: {start.stderr.strip()[-500:]}"
+    return PostgresServer(bin_dir, data_dir, port, run_as)
