@@ -588,7 +588,8 @@ def test_between_counts_what_add_moved(data: st.DataObject, start: date, n: int)
 @given(data=st.data(), a=DATES, span=st.integers(min_value=-400, max_value=400))
 def test_working_days_in_lists_what_between_counts(data: st.DataObject, a: date, span: int) -> None:
     cal = data.draw(calendars(a))
-    b = a + timedelta(days=span)
+    b = min(a + timedelta(days=span), date(LAST_PUBLISHED_YEAR, 12, 31))  # stay inside the known years
+    span = (b - a).days
     listed = cal.working_days_in(a, b)
     count = cal.working_days_between(a, b)
     if b <= a:
@@ -599,7 +600,8 @@ def test_working_days_in_lists_what_between_counts(data: st.DataObject, a: date,
     assert listed == sorted(set(listed))
     assert all(a < x <= b for x in listed)
     assert all(cal.is_working_day(x) for x in listed)
-    assert listed == [a + timedelta(days=i) for i in range(1, span + 1) if cal.is_working_day(a + timedelta(days=i))]
+    every_day = [a + timedelta(days=i) for i in range(1, span + 1)]
+    assert listed == [x for x in every_day if cal.is_working_day(x)]
 
 
 @PROPERTY
@@ -614,8 +616,9 @@ def test_add_agrees_with_a_naive_count(data: st.DataObject, start: date, n: int)
             cal.add_working_days(start, n)
         return
     assert cal.add_working_days(start, n) == expected
-    assert cal.subtract_working_days(start, -n) == expected
-    if n == 0:
+    if n:
+        assert cal.subtract_working_days(start, -n) == expected
+    else:
         x = start
         while not cal.is_working_day(x):
             x += timedelta(days=1)

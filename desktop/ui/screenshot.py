@@ -1,0 +1,35 @@
+"""Render a section of the main window offscreen to a PNG (`school-office screenshot`)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.services.registry import Services  # noqa: E402
+from desktop.ui.main_window import SECTIONS, MainWindow  # noqa: E402
+
+VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS)
+
+
+def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
+    """Show the main window on section `view` at `size` and save what it looks like to `out`."""
+    from desktop.app import make_application
+
+    app = QApplication.instance() or make_application([])
+    window = MainWindow(services)
+    window.resize(*size)
+    window.show_section(view)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        raise OSError(f"Не удалось записать снимок в {out}")
+    window.hide()
+    window.deleteLater()
+    app.processEvents()

@@ -1,0 +1,55 @@
+"""Small shared widgets and helpers: error labels, banners, confirmation dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+ERROR_STYLE = "color: #b71c1c;"
+BANNER_STYLES = {
+    "warning": "background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px; padding: 6px 10px;",
+    "info": "background: #e8f1fb; color: #0d3c61; border: 1px solid #9cc2e5; border-radius: 4px; padding: 6px 10px;",
+    "ok": "background: #e6f4ea; color: #1e4620; border: 1px solid #9bd0a5; border-radius: 4px; padding: 6px 10px;",
+}
+
+
+class ErrorLabel(QLabel):
+    """A red line under a field that says what is wrong with it; hidden when all is well."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_error(self, text: str | None) -> None:
+        self.setText(text or "")
+        self.setVisible(bool(text))
+
+
+class Banner(QLabel):
+    """A coloured notice across a section: a warning, a piece of information or a confirmation."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str | None, kind: str = "info") -> None:
+        self.setStyleSheet(BANNER_STYLES[kind])
+        self.setText(text or "")
+        self.setVisible(bool(text))
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
+    """Ask before a destructive action; the safe answer («Отмена») is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def show_error(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
