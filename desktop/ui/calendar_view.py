@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -120,13 +120,25 @@ class DayDelegate(QStyledItemDelegate):
             painter.setFont(small)
             painter.setPen(QColor("#37474f"))
             text_rect = rect.adjusted(6, int(rect.height() * 0.42), -4, -3)
-            painter.drawText(
-                text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, note
-            )
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            painter.drawText(text_rect, flags, _fit(note, QFontMetrics(small), text_rect, flags))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(90, 64)
+
+
+def _fit(text: str, metrics: QFontMetrics, rect: QRect, flags: Qt.AlignmentFlag) -> str:
+    """`text` word-wrapped into `rect`, cut at a word with «…» when it does not fit (the tooltip has it all)."""
+    if metrics.boundingRect(rect, flags, text).height() <= rect.height():
+        return text
+    words = text.split()
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words) + "…"
+        if metrics.boundingRect(rect, flags, candidate).height() <= rect.height():
+            return candidate
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
 
 
 def _note(info: DayInfo, override: Override | None) -> str:
