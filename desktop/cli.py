@@ -278,10 +278,15 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise CommandError(f"Снимок сохраняется в PNG: укажите файл с расширением .png, а не «{out.name}».")
-    from desktop.ui.screenshot import VIEWS, render_view
+    from desktop.ui.screenshot import SMALLEST, VIEWS, render_view
 
     if args.view not in VIEWS:
         raise CommandError(f"Неизвестный раздел «{args.view}». Доступные разделы: {', '.join(VIEWS)}.")
+    if width < SMALLEST[0] or height < SMALLEST[1]:
+        raise CommandError(
+            f"Размер {args.size} меньше наименьшего размера окна программы {SMALLEST[0]}x{SMALLEST[1]}: "
+            "укажите размер не меньше."
+        )
     services = _open(args)
     try:
         render_view(services, args.view, out, (width, height))

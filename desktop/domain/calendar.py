@@ -49,8 +49,8 @@ class UnknownCalendarYear(ValueError):
         super().__init__(
             f"Производственный календарь на {year} год программе неизвестен: сроки в этом году "
             f"не рассчитываются наугад. Внесите праздничные, перенесённые и рабочие дни {year} года "
-            f"в разделе «Настройки» → «Исключения календаря» (или командой «school-office calendar day-off/workday») "
-            f"и подтвердите год: «school-office calendar confirm-year {year}»."
+            f"в разделе «Настройки» → «Исключения календаря» и подтвердите год кнопкой «Подтвердить год…» "
+            f"(или командами «school-office calendar day-off/workday» и «school-office calendar confirm-year {year}»)."
         )
 
 

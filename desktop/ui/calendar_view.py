@@ -33,6 +33,7 @@ from desktop.domain.russian import (
     WEEKDAYS_SHORT,
     long_date_with_weekday,
     month_title,
+    plural,
     short_date_with_weekday,
     working_days_phrase,
 )
@@ -141,6 +142,13 @@ def _fit(text: str, metrics: QFontMetrics, rect: QRect, flags: Qt.AlignmentFlag)
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
 
 
+def _describe_kind(info: DayInfo) -> str:
+    """«Праздник: День народного единства», «Перенесённый выходной (перенос с 03.01.2026)», «Рабочий день»."""
+    if info.kind is DayKind.TRANSFERRED_DAY_OFF and info.name and "перенес" in info.name.lower():
+        return f"{info.kind.label.capitalize()} ({info.name.split('(', 1)[1].rstrip(')').replace('перенесено', 'перенос')})"
+    return info.kind.label.capitalize() + (f": {info.name}" if info.name else "")
+
+
 def _note(info: DayInfo, override: Override | None) -> str:
     if override is not None:
         return override.reason or info.kind.label
@@ -217,9 +225,13 @@ class MonthGrid(QTableWidget):
         self.blockSignals(False)
 
     def select_day(self, day: dt.date) -> None:
+        """Select `day` without telling anyone: only a person's own choice of a day is announced."""
         cell = self.cell_of(day)
         if cell is not None:
+            self.blockSignals(True)
             self.setCurrentCell(*cell)
+            self.blockSignals(False)
+            self.viewport().update()
 
     def selected_day(self) -> dt.date | None:
         items = self.selectedItems()
@@ -407,7 +419,8 @@ class CalendarView(QWidget):
             1 for i in range(last.day) if self._calendar.day_info(first + dt.timedelta(days=i)).is_working
         )
         self.month_summary.setText(
-            f"В месяце {working_days_phrase(working)} из {last.day} календарных"
+            f"В месяце {working_days_phrase(working)} из {last.day} "
+            f"{plural(last.day, 'календарного', 'календарных', 'календарных')}"
             + (" (по неполным данным)" if unknown else "")
         )
         self._describe(self._selected)
@@ -438,7 +451,7 @@ class CalendarView(QWidget):
     def _describe(self, day: dt.date) -> None:
         info = self._calendar.day_info(day)
         self.day_title.setText(long_date_with_weekday(day).capitalize())
-        lines = [info.kind.label.capitalize() + (f": {info.name}" if info.name else "")]
+        lines = [_describe_kind(info)]
         override = self._overrides.get(day)
         if override is not None:
             tz = self._services.settings.timezone()
@@ -446,8 +459,7 @@ class CalendarView(QWidget):
                 f"Решение школы: {override.reason or 'причина не указана'} "
                 f"(внёс {override.created_by}, {override.created_at.astimezone(tz).strftime('%d.%m.%Y')})"
             )
-            base = WorkCalendar().day_info(day)
-            lines.append(f"По производственному календарю: {base.kind.label}" + (f" ({base.name})" if base.name else ""))
+            lines.append("По производственному календарю: " + _describe_kind(WorkCalendar(strict=False).day_info(day)).lower())
         if not info.known:
             lines.append(f"Календарь на {day.year} год неполный: переносы выходных неизвестны.")
         self.day_details.setText("\n".join(lines))

@@ -23,6 +23,9 @@ from desktop.services.registry import Services
 from desktop.ui.calendar_view import CalendarView
 from desktop.ui.settings_view import SettingsView
 
+#: The smallest the window can be made: the calendar's grid and panel side by side.
+MIN_SIZE = (960, 600)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -44,7 +47,7 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.setMinimumSize(960, 600)
+        self.setMinimumSize(*MIN_SIZE)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(240)

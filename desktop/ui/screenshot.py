@@ -8,12 +8,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pathlib import Path  # noqa: E402
 
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.services.registry import Services  # noqa: E402
-from desktop.ui.main_window import SECTIONS, MainWindow  # noqa: E402
+from desktop.ui.main_window import MIN_SIZE, SECTIONS, MainWindow  # noqa: E402
 
 VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS)
+#: The smallest snapshot: the main window's own minimum size.
+SMALLEST: tuple[int, int] = MIN_SIZE
 
 
 def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
@@ -32,4 +35,4 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
         raise OSError(f"Не удалось записать снимок в {out}")
     window.hide()
     window.deleteLater()
-    app.processEvents()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before its database is closed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -355,6 +355,7 @@ class SettingsView(QWidget):
         self.overrides.reload()
         if not self.profile.form.is_dirty():
             self.profile.form.reload()
+            self.profile.banner.show_message(None)  # «сохранено» belongs to the visit it was said in
 
     def has_unsaved_changes(self) -> bool:
         return self.profile.form.is_dirty()

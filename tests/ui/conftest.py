@@ -1,0 +1,108 @@
+"""Fixtures of the GUI tests: the application as the program starts it, databases a secretary would have,
+and a guard that no modal dialog ever waits for a click that will not come."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from desktop.services.demo import DEMO_PROFILE, fill_demo
+from desktop.services.registry import Services
+from desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session")
+def qapp() -> Iterator[QApplication]:
+    """The QApplication of the program's own start-up (Russian locale, Fusion style, Qt's Russian texts).
+
+    Overrides pytest-qt's fixture of that name; an application another test already made is used as it is.
+    """
+    from desktop.app import make_application
+
+    app = QApplication.instance() or make_application(["school-office-tests"])
+    assert isinstance(app, QApplication)
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog nobody answers would hang the run: fail instead. Tests that expect one patch it."""
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise AssertionError(f"unexpected modal dialog: {args!r}")
+
+    monkeypatch.setattr(QDialog, "exec", refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    for name in ("about", "critical", "information", "question", "warning"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+
+
+@dataclass
+class MessageBoxAnswers:
+    """What the patched QMessageBox.exec showed, and which button it clicked."""
+
+    answer: str
+    shown: list[str] = field(default_factory=list)
+    buttons: list[list[str]] = field(default_factory=list)
+    defaults: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def answer_message_box(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], MessageBoxAnswers]:
+    """`answer_message_box("Отмена")`: every QMessageBox that opens is answered by clicking that button."""
+
+    def install(answer: str) -> MessageBoxAnswers:
+        record = MessageBoxAnswers(answer)
+
+        def exec_(box: QMessageBox) -> int:
+            record.shown.append(box.text())
+            record.buttons.append([b.text() for b in box.buttons()])
+            default = box.defaultButton()
+            record.defaults.append(default.text() if default is not None else "")
+            for button in box.buttons():
+                if button.text() == answer:
+                    button.click()
+                    return box.result()
+            raise AssertionError(f"no button «{answer}» in the message box: {record.buttons[-1]}")
+
+        monkeypatch.setattr(QMessageBox, "exec", exec_)
+        return record
+
+    return install
+
+
+@pytest.fixture
+def profile_services(sqlite_services: Services) -> Services:
+    """A school with its profile filled in (the demo school's) and no calendar overrides yet."""
+    sqlite_services.settings.update(DEMO_PROFILE)
+    return sqlite_services
+
+
+@pytest.fixture
+def demo_services(sqlite_services: Services) -> Services:
+    """The demo school: profile and its own calendar days (27.11.2026 off, 28.11.2026 worked)."""
+    assert fill_demo(sqlite_services)
+    return sqlite_services
+
+
+@pytest.fixture
+def open_window(qtbot) -> Callable[[Services], MainWindow]:  # type: ignore[no-untyped-def]
+    """`open_window(services)`: the main window, shown and active (so that its keyboard shortcuts work).
+
+    Unsaved profile edits are dropped before pytest-qt closes it, so that a failed test never hangs on
+    the «Несохранённые изменения» question.
+    """
+
+    def open_(services: Services) -> MainWindow:
+        window = MainWindow(services)
+        qtbot.addWidget(window, before_close_func=lambda w: w.views["settings"].profile.form.reload())
+        window.resize(1280, 800)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        return window
+
+    return open_

@@ -1,0 +1,87 @@
+"""`school-office screenshot`: a section rendered offscreen to a PNG of the size asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from desktop.cli import main
+from desktop.services.demo import fill_demo
+from desktop.services.registry import open_services
+from desktop.store.db import resolve_location
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, clock) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / "demo.db"
+    services = open_services(resolve_location(str(path)), actor="Тестовый пользователь", clock=clock)
+    try:
+        fill_demo(services)
+    finally:
+        services.close()
+    return path
+
+
+def distinct_colours(image: QImage, step: int = 16) -> int:
+    """How many colours a coarse sample of the picture has: a blank or black picture has one or two."""
+    points = [(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)]
+    return len({image.pixel(x, y) for x, y in points})
+
+
+@pytest.mark.parametrize(("view", "size"), [("calendar", "1280x800"), ("settings", "1024x700")])
+def test_a_section_is_saved_as_a_png_of_the_size_asked_for(qapp, demo_db, tmp_path, capsys, view, size):
+    out = tmp_path / "shots" / f"{view}.png"
+    code = main(["screenshot", "--db", str(demo_db), "--view", view, "--out", str(out), "--size", size])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out.strip() == f"Снимок раздела «{view}» сохранён: {out}"
+    image = QImage(str(out))
+    assert not image.isNull()
+    assert f"{image.width()}x{image.height()}" == size
+    assert distinct_colours(image) > 10  # something was drawn, not an empty window
+
+
+def test_the_default_size_is_1280_by_800(qapp, demo_db, tmp_path):
+    out = tmp_path / "calendar.png"
+    assert main(["screenshot", "--db", str(demo_db), "--view", "calendar", "--out", str(out)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_a_size_below_the_windows_minimum_is_not_silently_changed(qapp, demo_db, tmp_path, capsys):
+    out = tmp_path / "small.png"
+    args = ["screenshot", "--db", str(demo_db), "--view", "calendar", "--out", str(out), "--size", "800x500"]
+    code = main(args)
+    if code == 0:
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (800, 500)
+    else:
+        assert code == 1 and "800x500" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, tmp_path, capsys):
+    out = tmp_path / "journal.png"
+    code = main(["screenshot", "--db", str(demo_db), "--view", "journal", "--out", str(out)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Неизвестный раздел «journal». Доступные разделы: calendar, settings." in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("size", ["big", "1280", "1280x", "100x100", "1280x800x2"])
+def test_a_bad_size_is_refused(qapp, demo_db, tmp_path, capsys, size):
+    out = tmp_path / "calendar.png"
+    code = main(["screenshot", "--db", str(demo_db), "--view", "calendar", "--out", str(out), "--size", size])
+    assert code == 1
+    assert f"Неверный размер «{size}»: укажите ШИРИНАxВЫСОТА, например 1280x800." in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_file_that_is_not_png_is_refused(qapp, demo_db, tmp_path, capsys):
+    out = tmp_path / "calendar.jpg"
+    code = main(["screenshot", "--db", str(demo_db), "--view", "calendar", "--out", str(out)])
+    assert code == 1
+    assert "укажите файл с расширением .png, а не «calendar.jpg»" in capsys.readouterr().err
+    assert not out.exists()
