@@ -181,9 +181,8 @@ def _cmd_settings_show(args: argparse.Namespace) -> int:
         services.close()
     width = max(len(spec.key) for spec in SPECS)
     for spec in SPECS:
-        value = values[spec.key] or "— не задано"
-        mark = " (не заполнено)" if spec.key in missing and values[spec.key] else ""
-        print(f"{spec.key:<{width}}  {value}{mark}")
+        value = values[spec.key] or ("— не задано (обязательно)" if spec.key in missing else "— не задано")
+        print(f"{spec.key:<{width}}  {value}")
         print(f"{'':<{width}}  # {spec.label}")
     return EXIT_OK
 

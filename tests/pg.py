@@ -46,7 +46,9 @@ class PostgresServer:
         name = f"t{next(self._counter)}_{uuid.uuid4().hex[:8]}"
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -56,6 +58,19 @@ class PostgresServer:
             capture_output=True,
             check=False,
         )
+
+
+def _let_traverse(path: Path) -> None:
+    """Let other users (the postgres user) pass through `path` and its parents, without listing them."""
+    for folder in (path, *path.parents):
+        if folder == Path(folder.anchor):
+            break
+        mode = folder.stat().st_mode
+        if mode & 0o001 == 0:
+            try:
+                folder.chmod(mode | 0o011)
+            except OSError:
+                break
 
 
 def start_postgres(base: Path) -> PostgresServer | str:
@@ -69,34 +84,46 @@ def start_postgres(base: Path) -> PostgresServer | str:
         # initdb refuses to run as root: run the cluster as the postgres user.
         if shutil.which("runuser") is None:
             return "тесты запущены от root, а runuser не найден"
+        import pwd  # not on Windows, where the tests never run as root
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "тесты запущены от root, а пользователя postgres нет (его создаёт пакет postgresql)"
         run_as = ["runuser", "-u", "postgres", "--"]
-        base.chmod(0o777)
-        for parent in base.parents:
-            if parent == Path(parent.anchor):
-                break
-            try:
-                parent.chmod(parent.stat().st_mode | 0o055)
-            except OSError:
-                break
+        _let_traverse(base)
     data_dir.mkdir()
     if run_as:
-        shutil.chown(data_dir, "postgres", "postgres")
+        shutil.chown(data_dir, "postgres")
     port = _free_port()
     init = subprocess.run(
-        [*run_as, str(bin_dir / "initdb"), "-D", str(data_dir), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C"],
+        [
+            *run_as,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            USER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     if init.returncode != 0:
         return f"initdb не сработал: {init.stderr.strip()[-500:]}"
+    log = data_dir / "log.txt"
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off -c full_page_writes=off"
     start = subprocess.run(
-        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options, "-l", str(data_dir / "log.txt"), "-w", "start"],
+        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options, "-l", str(log), "-w", "start"],
         capture_output=True,
         text=True,
         check=False,
     )
     if start.returncode != 0:
-        return f"pg_ctl start не сработал: {start.stderr.strip()[-500:]}"
+        server_log = log.read_text(errors="replace").strip()[-500:] if log.exists() else ""
+        return f"pg_ctl start не сработал: {start.stderr.strip()[-500:]} {server_log}".strip()
     return PostgresServer(bin_dir, data_dir, port, run_as)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from desktop.store.models import CalendarConfirmedYear, CalendarOverride
 MAX_REASON = 500
 
 
-class OverrideKind(str, Enum):
+class OverrideKind(StrEnum):
     DAY_OFF = "day_off"
     WORKDAY = "workday"
 
@@ -101,6 +101,8 @@ class CalendarService:
         with self._ctx.transaction() as session:
             row = session.get(CalendarOverride, day)
             before = {"kind": row.kind, "reason": row.reason} if row is not None else None
+            if row is not None and before == {"kind": kind.value, "reason": reason}:
+                return Override(day, kind, reason, row.created_at, row.created_by)  # nothing changes, nothing logged
             if row is None:
                 row = CalendarOverride(day=day, kind=kind.value, reason=reason, created_at=now, created_by=self._ctx.actor)
                 session.add(row)
@@ -149,7 +151,9 @@ class CalendarService:
         calendar = self.work_calendar()
         try:
             result = calendar.add_working_days(start, n)
-            if n >= 0:
+            if n == 0:  # nothing is counted: the result is the start, moved to a working day if need be
+                counted = []
+            elif n > 0:
                 counted = calendar.working_days_in(start, result)
             else:
                 counted = list(reversed(calendar.working_days_in(result - dt.timedelta(days=1), start - dt.timedelta(days=1))))

@@ -28,12 +28,14 @@ DEMO_OVERRIDES = (
 
 
 def fill_demo(services: Services) -> bool:
-    """Fill an empty database with the demo school; True when it filled anything. Idempotent."""
-    if not services.settings.missing_profile():
+    """Fill a blank database with the demo school; True when it filled it.
+
+    Only a database nobody has written to is filled: a real school's database opened with `--demo` by
+    mistake keeps its own (even half-filled) profile.
+    """
+    if services.settings.stored_keys() or services.calendar.overrides():
         return False
     services.settings.update(DEMO_PROFILE)
-    existing = {o.day for o in services.calendar.overrides()}
     for day, kind, reason in DEMO_OVERRIDES:
-        if day not in existing:
-            services.calendar.set_day(day, kind, reason)
+        services.calendar.set_day(day, kind, reason)
     return True

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext, utc_now
@@ -54,11 +54,18 @@ def open_services(
     run_migrations: bool = True,
 ) -> Services:
     """Open the database at `location`, bring its schema up to date, and build the services on it."""
-    engine = make_engine(location)
+    try:
+        engine = make_engine(location)
+    except (ImportError, NoSuchModuleError) as exc:
+        # A driver that is not installed (postgresql+psycopg2://) or not known to SQLAlchemy.
+        raise ServiceError(
+            f"Не удалось открыть базу данных ({location.describe()}): драйвер «{location.url.drivername}» "
+            "не поддерживается. Для PostgreSQL укажите адрес postgresql+psycopg://пользователь@сервер/база."
+        ) from exc
     try:
         if run_migrations:
             migrate.upgrade(engine)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # no server, no access, or a file that is not a database
         engine.dispose()
         raise ServiceError(
             f"Не удалось открыть базу данных ({location.describe()}): {exc.orig}. "

@@ -201,6 +201,11 @@ class SettingsService:
             stored = {row.key: row.value for row in session.scalars(select(Setting))}
         return {spec.key: stored[spec.key] if spec.key in stored else spec.default() for spec in SPECS}
 
+    def stored_keys(self) -> set[str]:
+        """The settings somebody has set (defaults are not stored)."""
+        with self._ctx.transaction() as session:
+            return set(session.scalars(select(Setting.key)))
+
     def get(self, key: str) -> str:
         if key not in SPEC_BY_KEY:
             raise _unknown_key(key)

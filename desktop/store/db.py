@@ -18,6 +18,8 @@ DEFAULT_FILE = "school-office.db"
 DEMO_FILE = "school-office-demo.db"
 #: How long SQLite waits for another writer before it gives up, milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: How long to wait for a PostgreSQL server to answer, seconds.
+PG_CONNECT_TIMEOUT_S = 10
 
 
 class DatabaseLocationError(ValueError):
@@ -64,8 +66,10 @@ def resolve_location(db: str | None = None, *, demo: bool = False, environ: dict
         return DatabaseLocation(_sqlite_url(Path(raw).expanduser()))
     try:
         url = make_url(raw)
-    except ArgumentError as exc:
-        raise DatabaseLocationError(f"Не удалось разобрать адрес базы данных «{raw}»: {exc}") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseLocationError(
+            f"Не удалось разобрать адрес базы данных «{raw}». Пример: postgresql+psycopg://school:пароль@сервер:5432/school_office"
+        ) from exc
     backend = url.get_backend_name()
     if backend == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
@@ -99,7 +103,8 @@ def make_engine(location: DatabaseLocation) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(location.url, pool_pre_ping=True)
+    # A server that does not answer must not freeze the start-up for minutes.
+    return create_engine(location.url, pool_pre_ping=True, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget, QAbstractButton, QAbstractItemView, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from desktop.ui.calendar_view import MonthGrid
 

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from desktop.domain.calendar import DayKind
+from desktop.domain.russian import MONTHS
 from desktop.services.calendar import OverrideKind
 from desktop.services.demo import DEMO_OVERRIDES
-from desktop.domain.russian import MONTHS
 from desktop.ui.calendar_view import CalendarView, CountedRole, InMonthRole, NoteRole, TodayRole
 from tests.ui.helpers import click, click_day, list_texts
 

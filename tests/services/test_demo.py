@@ -1,0 +1,73 @@
+"""The demo school: an empty database is filled once with a complete profile and a few calendar days."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from desktop.services.demo import DEMO_OVERRIDES, DEMO_PROFILE, fill_demo
+from desktop.store.models import Event
+
+
+def _event_count(services) -> int:
+    with services.ctx.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(Event)) or 0)
+
+
+def test_fill_demo_fills_an_empty_database_with_a_complete_profile(services):
+    assert services.settings.missing_profile() != []
+
+    assert fill_demo(services) is True
+
+    assert services.settings.missing_profile() == []
+    assert services.settings.all() == DEMO_PROFILE
+    assert [(o.day, o.kind, o.reason) for o in services.calendar.overrides()] == list(DEMO_OVERRIDES)
+    # The demo school's own days show in its calendar.
+    calendar = services.calendar.work_calendar()
+    for day, kind, _reason in DEMO_OVERRIDES:
+        assert calendar.is_working_day(day) is (kind.value == "workday")
+
+
+def test_fill_demo_is_idempotent(services, clock):
+    fill_demo(services)
+    settings, overrides, events = (
+        services.settings.all(),
+        services.calendar.overrides(),
+        _event_count(services),
+    )
+    clock.advance(days=1)
+
+    assert fill_demo(services) is False
+
+    assert services.settings.all() == settings
+    assert services.calendar.overrides() == overrides
+    assert _event_count(services) == events
+
+
+def test_fill_demo_leaves_a_real_schools_profile_alone(services):
+    real = {
+        "school_name": "МБОУ «Гимназия № 1» города Ишима",
+        "school_short_name": "Гимназия № 1",
+        "school_address": "627750, г. Ишим, ул. Ленина, д. 1",
+        "director_name": "Кузнецов Павел Андреевич",
+        "municipal_body": "Управление образования г. Ишима",
+        "region_department": "Департамент образования и науки Тюменской области",
+    }
+    services.settings.update(real)
+    events = _event_count(services)
+
+    assert fill_demo(services) is False
+
+    assert {key: services.settings.get(key) for key in real} == real
+    assert services.calendar.overrides() == []
+    assert _event_count(services) == events
+
+
+def test_fill_demo_leaves_a_half_filled_real_database_alone(services):
+    """`--db real.db --demo` by mistake must not pour the demo school into a school's own database."""
+    services.settings.set("school_short_name", "Гимназия № 1")
+
+    assert fill_demo(services) is False
+
+    assert services.settings.get("school_short_name") == "Гимназия № 1"
+    assert services.settings.get("school_name") == ""
+    assert services.calendar.overrides() == []
