@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +31,7 @@ from desktop.services.calendar import MAX_REASON, Override, OverrideKind
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.ui.profile_form import ProfileForm
-from desktop.ui.widgets import Banner, ErrorLabel, confirm, show_error
+from desktop.ui.widgets import Banner, ErrorLabel, confirm, ok_cancel_buttons, show_error
 
 OVERRIDE_COLUMNS = ("Дата", "День недели", "Тип", "Причина", "Кто внёс", "Когда")
 
@@ -62,12 +61,7 @@ class OverrideDialog(QDialog):
         form.addRow("Дата:", self.date_edit)
         form.addRow("Причина:", self.reason_edit)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Сохранить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self, "Сохранить"))
         self.resize(460, self.sizeHint().height())
 
     def day(self) -> dt.date:
@@ -97,12 +91,7 @@ class ConfirmYearDialog(QDialog):
         form = QFormLayout()
         form.addRow("Год:", self.year_box)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Подтвердить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self, "Подтвердить"))
 
 
 class ProfileTab(QWidget):
