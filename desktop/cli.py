@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from desktop import __version__
+from desktop.domain.access import Action, Role
+
+ENV_USER = "SCHOOL_OFFICE_USER"
+ENV_PASSWORD = "SCHOOL_OFFICE_PASSWORD"
+ENV_NEW_PASSWORD = "SCHOOL_OFFICE_NEW_PASSWORD"
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -55,7 +62,8 @@ class CommandError(Exception):
     """A command that cannot be done; the message is Russian and goes to stderr."""
 
 
-def _add_db_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def _add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--db, --demo and --user, accepted before the command and after it alike."""
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--db",
@@ -70,6 +78,24 @@ def _add_db_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else False,
         help="открыть (или создать) отдельную демонстрационную базу с примером школы",
     )
+    parser.add_argument(
+        "--user",
+        metavar="ЛОГИН",
+        default=default,
+        help=f"от чьего имени выполнить команду (по умолчанию ${ENV_USER}); пароль — ${ENV_PASSWORD} или запрос",
+    )
+
+
+def _command(commands: argparse._SubParsersAction, name: str, help_text: str, handler=None, **defaults):  # type: ignore[type-arg]
+    parser = commands.add_parser(name, help=help_text)
+    _add_common_options(parser, suppress=True)
+    if handler is not None:
+        parser.set_defaults(handler=handler, **defaults)
+    return parser
+
+
+def _actions(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    return parser.add_subparsers(dest="action", metavar="ДЕЙСТВИЕ", required=True, parser_class=_Parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,62 +104,77 @@ def build_parser() -> argparse.ArgumentParser:
         description="Канцелярия школы. Без команды открывает окно программы.",
     )
     parser.add_argument("--version", action="version", version=f"school-office {__version__}")
-    _add_db_options(parser, suppress=False)
+    _add_common_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=_Parser)
 
-    init = commands.add_parser("init", help="создать или обновить базу данных")
-    _add_db_options(init, suppress=True)
-    init.set_defaults(handler=_cmd_init)
+    init = _command(
+        commands,
+        "init",
+        f"создать или обновить базу данных; первого администратора — из ${ENV_USER} и ${ENV_PASSWORD}",
+        _cmd_init,
+    )
+    init.add_argument("--name", metavar="ФИО", help="ФИО первого администратора (по умолчанию «Администратор Программы»)")
 
-    settings = commands.add_parser("settings", help="настройки школы")
-    _add_db_options(settings, suppress=True)
-    settings_cmds = settings.add_subparsers(dest="action", metavar="ДЕЙСТВИЕ", required=True, parser_class=_Parser)
-    show = settings_cmds.add_parser("show", help="показать все настройки")
-    _add_db_options(show, suppress=True)
-    show.set_defaults(handler=_cmd_settings_show)
-    set_ = settings_cmds.add_parser("set", help="изменить настройку")
-    _add_db_options(set_, suppress=True)
+    settings = _actions(_command(commands, "settings", "настройки школы"))
+    _command(settings, "show", "показать все настройки", _cmd_settings_show)
+    set_ = _command(settings, "set", "изменить настройку", _cmd_settings_set)
     set_.add_argument("key", metavar="КЛЮЧ")
     set_.add_argument("value", metavar="ЗНАЧЕНИЕ")
-    set_.set_defaults(handler=_cmd_settings_set)
 
-    calendar = commands.add_parser("calendar", help="исключения производственного календаря")
-    _add_db_options(calendar, suppress=True)
-    cal_cmds = calendar.add_subparsers(dest="action", metavar="ДЕЙСТВИЕ", required=True, parser_class=_Parser)
+    calendar = _actions(_command(commands, "calendar", "исключения производственного календаря"))
     for name, help_text in (("day-off", "сделать день выходным для школы"), ("workday", "сделать день рабочим")):
-        cmd = cal_cmds.add_parser(name, help=help_text)
-        _add_db_options(cmd, suppress=True)
+        cmd = _command(calendar, name, help_text, _cmd_calendar_set, kind=name)
         cmd.add_argument("date", metavar="ДАТА", help="ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
         cmd.add_argument("--reason", default="", metavar="ТЕКСТ", help="причина (приказ, решение)")
-        cmd.set_defaults(handler=_cmd_calendar_set, kind=name)
-    remove = cal_cmds.add_parser("remove", help="убрать исключение: снова действует производственный календарь")
-    _add_db_options(remove, suppress=True)
-    remove.add_argument("date", metavar="ДАТА")
-    remove.set_defaults(handler=_cmd_calendar_remove)
-    list_ = cal_cmds.add_parser("list", help="список исключений и подтверждённых годов")
-    _add_db_options(list_, suppress=True)
-    list_.add_argument("--year", type=int, metavar="ГОД")
-    list_.set_defaults(handler=_cmd_calendar_list)
-    confirm = cal_cmds.add_parser(
-        "confirm-year", help="подтвердить год, дни которого школа внесла сама (календаря на него в программе нет)"
+    remove = _command(
+        calendar, "remove", "убрать исключение: снова действует производственный календарь", _cmd_calendar_remove
     )
-    _add_db_options(confirm, suppress=True)
+    remove.add_argument("date", metavar="ДАТА")
+    list_ = _command(calendar, "list", "список исключений и подтверждённых годов", _cmd_calendar_list)
+    list_.add_argument("--year", type=int, metavar="ГОД")
+    confirm = _command(
+        calendar,
+        "confirm-year",
+        "подтвердить год, дни которого школа внесла сама (календаря на него в программе нет)",
+        _cmd_calendar_confirm,
+    )
     confirm.add_argument("year", type=int, metavar="ГОД")
-    confirm.set_defaults(handler=_cmd_calendar_confirm)
 
-    shot = commands.add_parser("screenshot", help="снимок раздела программы в PNG (без окна на экране)")
-    _add_db_options(shot, suppress=True)
-    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: settings, calendar")
+    users = _actions(_command(commands, "users", "пользователи программы (администратор)"))
+    add = _command(users, "add", f"добавить пользователя; пароль — из ${ENV_NEW_PASSWORD} или запрос", _cmd_users_add)
+    add.add_argument("login", metavar="ЛОГИН")
+    add.add_argument("--name", required=True, metavar="ФИО")
+    add.add_argument("--role", action="append", required=True, metavar="РОЛЬ", help=f"роль: {', '.join(r.value for r in Role)}")
+    _command(users, "list", "список пользователей", _cmd_users_list)
+    for name, help_text in (("block", "заблокировать пользователя"), ("unblock", "разблокировать пользователя")):
+        _command(users, name, help_text, _cmd_users_block, block=name == "block").add_argument("login", metavar="ЛОГИН")
+    roles = _command(users, "roles", "заменить роли пользователя", _cmd_users_roles)
+    roles.add_argument("login", metavar="ЛОГИН")
+    roles.add_argument("--role", action="append", required=True, metavar="РОЛЬ")
+    reset = _command(
+        users, "reset-password", f"задать временный пароль (из ${ENV_NEW_PASSWORD} или запрос)", _cmd_users_reset
+    )
+    reset.add_argument("login", metavar="ЛОГИН")
+    _command(users, "passwd", f"сменить свой пароль (новый — из ${ENV_NEW_PASSWORD} или запрос)", _cmd_users_passwd)
+
+    export = _command(commands, "export", "выгрузить журнал или отчёт в Excel", _cmd_export)
+    export.add_argument("report", nargs="?", metavar="ОТЧЁТ", help="что выгрузить; список — --list")
+    export.add_argument("--list", action="store_true", help="перечислить отчёты")
+    export.add_argument("--from", dest="date_from", metavar="ДАТА", help="с этой даты включительно")
+    export.add_argument("--to", dest="date_to", metavar="ДАТА", help="по эту дату включительно")
+    export.add_argument("--out", metavar="ФАЙЛ.xlsx")
+
+    shot = _command(commands, "screenshot", "снимок раздела программы в PNG (без окна на экране)", _cmd_screenshot)
+    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: calendar, settings, users, audit")
     shot.add_argument("--out", required=True, metavar="ФАЙЛ.png")
     shot.add_argument("--size", default="1280x800", metavar="ШxВ", help="размер окна, по умолчанию 1280x800")
-    shot.set_defaults(handler=_cmd_screenshot)
     return parser
 
 
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace):  # -> Services
+def _open_database(args: argparse.Namespace):  # -> Services, nobody logged in yet
     from desktop.services.registry import open_services
     from desktop.store.db import resolve_location
 
@@ -143,6 +184,60 @@ def _open(args: argparse.Namespace):  # -> Services
 
         fill_demo(services)
     return services
+
+
+def _open(args: argparse.Namespace, *, demo_admin: bool = False):  # -> Services acting as the user
+    """Open the database and log in as the user of --user / $SCHOOL_OFFICE_USER with $SCHOOL_OFFICE_PASSWORD.
+
+    A database that has no users yet is worked on without logging in (the person setting it up), with a
+    warning. With `demo_admin`, the demonstration database is opened as its administrator when nobody is named.
+    """
+    services = _open_database(args)
+    try:
+        return services.as_actor(_who(args, services, demo_admin=demo_admin))
+    except BaseException:
+        services.close()
+        raise
+
+
+def _who(args: argparse.Namespace, services, *, demo_admin: bool):  # -> Actor
+    from desktop.domain.access import Actor
+    from desktop.services.registry import computer_user
+
+    if services.users.count() == 0:
+        print(
+            "Внимание: в базе ещё нет пользователей, команда выполнена без входа. Создайте администратора: "
+            f"{ENV_USER}=логин {ENV_PASSWORD}=пароль school-office init",
+            file=sys.stderr,
+        )
+        return Actor.bootstrap(computer_user())
+    login = (getattr(args, "user", None) or os.environ.get(ENV_USER, "")).strip()
+    password = os.environ.get(ENV_PASSWORD)
+    if not login and demo_admin and services.settings.is_demo():
+        from desktop.services.demo import DEMO_PASSWORD
+
+        login, password = "admin", DEMO_PASSWORD
+    if not login:
+        raise CommandError(
+            f"Укажите, от чьего имени выполнить команду: --user ЛОГИН или переменная {ENV_USER} "
+            f"(пароль — в переменной {ENV_PASSWORD} или на запрос)."
+        )
+    if password is None:
+        password = _prompt_password(f"Пароль пользователя {login}: ", ENV_PASSWORD)
+    return services.users.authenticate(login, password)
+
+
+def _prompt_password(prompt: str, variable: str, *, twice: bool = False) -> str:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError(f"Пароль не задан: укажите его в переменной {variable} (запросить его негде).")
+    password = getpass.getpass(prompt)
+    if twice and getpass.getpass("Ещё раз: ") != password:
+        raise CommandError("Пароли не совпадают.")
+    return password
+
+
+def _new_password() -> str:
+    return os.environ.get(ENV_NEW_PASSWORD) or _prompt_password("Новый пароль: ", ENV_NEW_PASSWORD, twice=True)
 
 
 def _date(text: str) -> dt.date:
@@ -155,10 +250,23 @@ def _date(text: str) -> dt.date:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    services = _open(args)
+    services = _open_database(args)
     try:
-        missing = services.settings.missing_profile()
         print(f"База данных готова: {services.location.describe()}")
+        if services.users.count() == 0:
+            login, password = os.environ.get(ENV_USER, "").strip(), os.environ.get(ENV_PASSWORD)
+            if login and password:
+                from desktop.domain.access import Actor
+
+                setup = services.as_actor(Actor.bootstrap(login))
+                admin = setup.users.create_first_admin(login, args.name or "Администратор Программы", password)
+                print(f"Создан первый администратор: {admin.full_name} (логин {admin.login}).")
+            else:
+                print(
+                    f"Пользователей ещё нет. Создайте администратора: {ENV_USER}=логин {ENV_PASSWORD}=пароль "
+                    "school-office init [--name ФИО], или запустите программу: она спросит сама."
+                )
+        missing = services.settings.missing_profile()
         if missing:
             from desktop.services.settings import SPEC_BY_KEY
 
@@ -286,7 +394,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
             f"Размер {args.size} меньше наименьшего размера окна программы {SMALLEST[0]}x{SMALLEST[1]}: "
             "укажите размер не меньше."
         )
-    services = _open(args)
+    services = _open(args, demo_admin=True)
     try:
         render_view(services, args.view, out, (width, height))
     finally:
@@ -295,10 +403,110 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_users_add(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        services.ctx.require(Action.USERS_MANAGE)  # before asking for a password nobody may set
+        user = services.users.add(args.login, args.name, args.role, _new_password())
+    finally:
+        services.close()
+    print(f"Добавлен пользователь {user.full_name} (логин {user.login}), роли: {user.roles_text}.")
+    print("При первом входе в программу он сменит пароль на свой.")
+    return EXIT_OK
+
+
+def _cmd_users_list(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        users = services.users.list()
+    finally:
+        services.close()
+    width = max([len(u.login) for u in users] + [5])
+    name_width = max([len(u.full_name) for u in users] + [3])
+    print(f"{'Логин':<{width}}  {'ФИО':<{name_width}}  {'Состояние':<12}  Роли")
+    for u in users:
+        print(f"{u.login:<{width}}  {u.full_name:<{name_width}}  {u.state_text:<12}  {u.roles_text}")
+    return EXIT_OK
+
+
+def _cmd_users_block(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        user = services.users.block(args.login) if args.block else services.users.unblock(args.login)
+    finally:
+        services.close()
+    print(f"{user.full_name} (логин {user.login}): {user.state_text}.")
+    return EXIT_OK
+
+
+def _cmd_users_roles(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        user = services.users.set_roles(args.login, args.role)
+    finally:
+        services.close()
+    print(f"{user.full_name} (логин {user.login}), роли: {user.roles_text}.")
+    return EXIT_OK
+
+
+def _cmd_users_reset(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        services.ctx.require(Action.USERS_MANAGE)
+        user = services.users.reset_password(args.login, _new_password())
+    finally:
+        services.close()
+    print(f"{user.full_name} (логин {user.login}): задан временный пароль, при входе его нужно сменить.")
+    return EXIT_OK
+
+
+def _cmd_users_passwd(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        old = os.environ.get(ENV_PASSWORD) or _prompt_password("Текущий пароль: ", ENV_PASSWORD)
+        services.users.change_own_password(old, _new_password())
+    finally:
+        services.close()
+    print("Пароль изменён.")
+    return EXIT_OK
+
+
+#: What `export` can write: name → (description, handler).
+EXPORTS: dict[str, str] = {
+    "audit": "журнал событий: кто, когда, что изменил, открыл или выгрузил",
+}
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.list or not args.report:
+        if not args.list:
+            raise CommandError("Укажите, что выгрузить. Доступно: " + ", ".join(EXPORTS) + ".")
+        for name, description in EXPORTS.items():
+            print(f"{name:<10}  {description}")
+        return EXIT_OK
+    if args.report not in EXPORTS:
+        raise CommandError(f"Неизвестный отчёт «{args.report}». Доступные отчёты: {', '.join(EXPORTS)}.")
+    if not args.out:
+        raise CommandError("Укажите файл: --out ФАЙЛ.xlsx")
+    from desktop.services.audit import AuditFilter
+
+    date_from = _date(args.date_from) if args.date_from else None
+    date_to = _date(args.date_to) if args.date_to else None
+    if date_from and date_to and date_from > date_to:
+        raise CommandError("Дата «--from» позже даты «--to».")
+    services = _open(args)
+    try:
+        count = services.audit.export(Path(args.out), AuditFilter(date_from=date_from, date_to=date_to))
+    finally:
+        services.close()
+    print(f"Выгружено записей: {count}. Файл: {args.out}")
+    return EXIT_OK
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from desktop.app import run_gui
 
-    return run_gui(db=args.db, demo=args.demo)
+    return run_gui(db=args.db, demo=args.demo, user=args.user)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain.access import Actor
 from desktop.services.registry import Services, open_services
 from desktop.store.db import DatabaseLocation, resolve_location
 from tests.pg import PostgresServer, start_postgres
@@ -95,7 +96,7 @@ def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseLocat
 
 @pytest.fixture
 def services(db_location: DatabaseLocation, clock: FixedClock) -> Iterator[Services]:
-    opened = open_services(db_location, actor="Тестовый пользователь", clock=clock)
+    opened = open_services(db_location, actor=Actor.bootstrap("Тестовый пользователь"), clock=clock)
     try:
         yield opened
     finally:
@@ -105,7 +106,7 @@ def services(db_location: DatabaseLocation, clock: FixedClock) -> Iterator[Servi
 @pytest.fixture
 def sqlite_services(tmp_path: Path, clock: FixedClock) -> Iterator[Services]:
     """Services on a SQLite file only: for GUI tests, which need not run twice."""
-    opened = open_services(resolve_location(str(tmp_path / "school.db")), actor="Тестовый пользователь", clock=clock)
+    opened = open_services(resolve_location(str(tmp_path / "school.db")), actor=Actor.bootstrap("Тестовый пользователь"), clock=clock)
     try:
         yield opened
     finally:

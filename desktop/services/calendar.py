@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from desktop.domain.calendar import LAST_PUBLISHED_YEAR, UnknownCalendarYear, WorkCalendar
+from desktop.domain.access import Action
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError
 from desktop.store.models import CalendarConfirmedYear, CalendarOverride
@@ -94,6 +95,7 @@ class CalendarService:
 
     def set_day(self, day: dt.date, kind: OverrideKind, reason: str = "") -> Override:
         """Make `day` a day off or a working day for the school; replaces an override of that day."""
+        self._ctx.require(Action.CALENDAR_EDIT)
         reason = " ".join(reason.split())
         if len(reason) > MAX_REASON:
             raise ServiceError(f"Причина не длиннее {MAX_REASON} знаков (сейчас {len(reason)}).")
@@ -104,15 +106,16 @@ class CalendarService:
             if row is not None and before == {"kind": kind.value, "reason": reason}:
                 return Override(day, kind, reason, row.created_at, row.created_by)  # nothing changes, nothing logged
             if row is None:
-                row = CalendarOverride(day=day, kind=kind.value, reason=reason, created_at=now, created_by=self._ctx.actor)
+                row = CalendarOverride(day=day, kind=kind.value, reason=reason, created_at=now, created_by=self._ctx.actor.name)
                 session.add(row)
             else:
-                row.kind, row.reason, row.created_at, row.created_by = kind.value, reason, now, self._ctx.actor
+                row.kind, row.reason, row.created_at, row.created_by = kind.value, reason, now, self._ctx.actor.name
             self._ctx.record(session, "calendar_override", day.isoformat(), "set", before, {"kind": kind.value, "reason": reason})
-            return Override(day, kind, reason, now, self._ctx.actor)
+            return Override(day, kind, reason, now, self._ctx.actor.name)
 
     def remove_day(self, day: dt.date) -> Override:
         """Drop the school's override of `day`; the production calendar applies again."""
+        self._ctx.require(Action.CALENDAR_EDIT)
         with self._ctx.transaction() as session:
             row = session.get(CalendarOverride, day)
             if row is None:
@@ -124,6 +127,7 @@ class CalendarService:
 
     def confirm_year(self, year: int) -> None:
         """The school vouches for `year`: it has entered that year's days off and working days by hand."""
+        self._ctx.require(Action.CALENDAR_EDIT)
         if year <= LAST_PUBLISHED_YEAR:
             raise ServiceError(
                 f"Производственный календарь на {year} год уже есть в программе; подтверждать его не нужно."
@@ -133,10 +137,11 @@ class CalendarService:
         with self._ctx.transaction() as session:
             if session.get(CalendarConfirmedYear, year) is not None:
                 return
-            session.add(CalendarConfirmedYear(year=year, confirmed_at=self._ctx.clock(), confirmed_by=self._ctx.actor))
+            session.add(CalendarConfirmedYear(year=year, confirmed_at=self._ctx.clock(), confirmed_by=self._ctx.actor.name))
             self._ctx.record(session, "calendar_year", year, "confirm", None, {"year": year})
 
     def unconfirm_year(self, year: int) -> None:
+        self._ctx.require(Action.CALENDAR_EDIT)
         with self._ctx.transaction() as session:
             row = session.get(CalendarConfirmedYear, year)
             if row is None:

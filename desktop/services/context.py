@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.domain.access import Action, Actor
+from desktop.services.errors import PermissionDenied
 from desktop.store.models import Event
 
 
@@ -22,8 +24,16 @@ class ServiceContext:
     """Shared by the services of one running app (or one command)."""
 
     sessions: sessionmaker[Session]
-    actor: str
+    actor: Actor
     clock: Callable[[], dt.datetime] = utc_now
+
+    def require(self, action: Action) -> None:
+        """Refuse, with a Russian message, an action the acting person's roles do not allow."""
+        if not self.actor.may(action):
+            raise PermissionDenied(self.actor.refusal(action))
+
+    def may(self, action: Action) -> bool:
+        return self.actor.may(action)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -46,12 +56,23 @@ class ServiceContext:
         action: str,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
+        *,
+        kind: str = "change",
+        actor: Actor | None = None,
     ) -> None:
-        """Append an event to the log, in the same transaction as the change it describes."""
+        """Append an event to the log, in the same transaction as the change it describes.
+
+        `kind` is "change" for a change of state, "access" for opening or exporting personal data,
+        "auth" for logging in, failing to, locking and unlocking. `actor` names who acts when it is not the
+        context's own (the person who has just logged in).
+        """
+        who = actor or self.actor
         session.add(
             Event(
                 at=self.clock(),
-                actor=self.actor,
+                actor=who.name,
+                actor_id=who.user_id,
+                kind=kind,
                 entity=entity,
                 entity_id=str(entity_id),
                 action=action,

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from desktop.domain.access import Actor, Role
 from desktop.services.calendar import OverrideKind
 from desktop.services.registry import Services
+
+#: The password of every demo user: shown on the login screen of the demo database.
+DEMO_PASSWORD = "demo1234"
+
+#: One user per role; the login is the role's command-line name.
+DEMO_USERS = (
+    (Role.ADMIN, "Петров Алексей Игоревич"),
+    (Role.DIRECTOR, "Соколова Елена Викторовна"),
+    (Role.DEPUTY, "Воронина Ирина Александровна"),
+    (Role.SECRETARY, "Иванова Наталья Сергеевна"),
+    (Role.OPERATOR, "Кузнецов Дмитрий Олегович"),
+    (Role.AGENT, "Смирнова Ольга Павловна"),
+    (Role.EPOS_ADMIN, "Морозов Андрей Николаевич"),
+    (Role.CLASS_TEACHER, "Белова Татьяна Юрьевна"),
+)
 
 DEMO_PROFILE = {
     "school_name": "Муниципальное автономное общеобразовательное учреждение "
@@ -33,9 +49,13 @@ def fill_demo(services: Services) -> bool:
     Only a database nobody has written to is filled: a real school's database opened with `--demo` by
     mistake keeps its own (even half-filled) profile.
     """
-    if services.settings.stored_keys() or services.calendar.overrides():
+    if services.settings.stored_keys() or services.calendar.overrides() or services.users.count():
         return False
-    services.settings.update(DEMO_PROFILE)
+    demo = services.as_actor(Actor.bootstrap("Демонстрационные данные"))
+    demo.settings.mark_demo()
+    demo.settings.update(DEMO_PROFILE)
     for day, kind, reason in DEMO_OVERRIDES:
-        services.calendar.set_day(day, kind, reason)
+        demo.calendar.set_day(day, kind, reason)
+    for role, name in DEMO_USERS:
+        demo.users.add(role.value, name, [role], DEMO_PASSWORD, must_change=False)
     return True

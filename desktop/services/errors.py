@@ -20,3 +20,11 @@ class ValidationError(ServiceError):
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = dict(fields)
         super().__init__("\n".join(self.fields.values()))
+
+
+class PermissionDenied(ServiceError):
+    """The acting person's roles do not allow the action; nothing was done."""
+
+
+class AuthenticationFailed(ServiceError):
+    """A wrong login or password, a blocked user, or an attempt made before the delay has passed."""

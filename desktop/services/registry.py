@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
+from desktop.domain.access import Actor
+from desktop.services.audit import AuditService
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
 from desktop.services.settings import SettingsService
+from desktop.services.users import UsersService
 from desktop.store import migrate
 from desktop.store.db import DatabaseLocation, make_engine, session_factory
 
-ENV_USER = "SCHOOL_OFFICE_USER"
-
-
-def default_actor() -> str:
-    """Who acts until people log in: $SCHOOL_OFFICE_USER, else the computer's user name."""
-    name = os.environ.get(ENV_USER, "").strip()
-    if name:
-        return name
+def computer_user() -> str:
+    """The name of the person logged in to the computer: who sets up a database that has no users yet."""
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no user name on some Windows set-ups
@@ -41,6 +37,16 @@ class Services:
     ctx: ServiceContext
     settings: SettingsService
     calendar: CalendarService
+    users: UsersService
+    audit: AuditService
+
+    @property
+    def actor(self) -> Actor:
+        return self.ctx.actor
+
+    def as_actor(self, actor: Actor) -> Services:
+        """The same database and clock, acting as `actor` (after a login, or as the system)."""
+        return _build(self.location, self.engine, ServiceContext(self.ctx.sessions, actor, self.ctx.clock))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -49,11 +55,14 @@ class Services:
 def open_services(
     location: DatabaseLocation,
     *,
-    actor: str | None = None,
+    actor: Actor | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     run_migrations: bool = True,
 ) -> Services:
-    """Open the database at `location`, bring its schema up to date, and build the services on it."""
+    """Open the database at `location`, bring its schema up to date, and build the services on it.
+
+    Without `actor` nobody is logged in: only reading the school profile and logging in are possible.
+    """
     try:
         engine = make_engine(location)
     except (ImportError, NoSuchModuleError) as exc:
@@ -71,11 +80,18 @@ def open_services(
             f"Не удалось открыть базу данных ({location.describe()}): {exc.orig}. "
             "Проверьте путь или адрес сервера и права доступа."
         ) from exc
-    ctx = ServiceContext(sessions=session_factory(engine), actor=actor or default_actor(), clock=clock)
+    ctx = ServiceContext(sessions=session_factory(engine), actor=actor or Actor.anonymous(), clock=clock)
+    return _build(location, engine, ctx)
+
+
+def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> Services:
+    settings = SettingsService(ctx)
     return Services(
         location=location,
         engine=engine,
         ctx=ctx,
-        settings=SettingsService(ctx),
+        settings=settings,
         calendar=CalendarService(ctx),
+        users=UsersService(ctx),
+        audit=AuditService(ctx, settings.timezone),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop.domain.access import Action
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store.models import Setting
@@ -183,6 +184,9 @@ SPECS: tuple[SettingSpec, ...] = (
 
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
 
+#: The settings row that marks the demonstration database; not a setting anyone edits.
+DEMO_MARK = "_demo_database"
+
 
 def _unknown_key(key: str) -> ServiceError:
     allowed = ", ".join(SPEC_BY_KEY)
@@ -204,7 +208,20 @@ class SettingsService:
     def stored_keys(self) -> set[str]:
         """The settings somebody has set (defaults are not stored)."""
         with self._ctx.transaction() as session:
-            return set(session.scalars(select(Setting.key)))
+            return set(session.scalars(select(Setting.key)).all()) - {DEMO_MARK}
+
+    def is_demo(self) -> bool:
+        """True for the demonstration database (its users' password is shown on the login screen)."""
+        with self._ctx.transaction() as session:
+            return session.get(Setting, DEMO_MARK) is not None
+
+    def mark_demo(self) -> None:
+        """Mark a blank database as the demonstration one (only while it has no users)."""
+        self._ctx.require(Action.SETTINGS_EDIT)
+        with self._ctx.transaction() as session:
+            if session.get(Setting, DEMO_MARK) is None:
+                session.add(Setting(key=DEMO_MARK, value="1", updated_at=self._ctx.clock(), updated_by=self._ctx.actor.name))
+                self._ctx.record(session, "settings", DEMO_MARK, "set", None, {"value": "1"})
 
     def get(self, key: str) -> str:
         if key not in SPEC_BY_KEY:
@@ -234,6 +251,7 @@ class SettingsService:
 
     def update(self, values: Mapping[str, str]) -> dict[str, str]:
         """Check every value first, then store them all in one transaction: nothing is stored if one is wrong."""
+        self._ctx.require(Action.SETTINGS_EDIT)
         for key in values:
             if key not in SPEC_BY_KEY:
                 raise _unknown_key(key)
@@ -254,8 +272,8 @@ class SettingsService:
                 if before == value:
                     continue
                 if row is None:
-                    session.add(Setting(key=key, value=value, updated_at=now, updated_by=self._ctx.actor))
+                    session.add(Setting(key=key, value=value, updated_at=now, updated_by=self._ctx.actor.name))
                 else:
-                    row.value, row.updated_at, row.updated_by = value, now, self._ctx.actor
+                    row.value, row.updated_at, row.updated_by = value, now, self._ctx.actor.name
                 self._ctx.record(session, "settings", key, "set", {"value": before}, {"value": value})
         return clean

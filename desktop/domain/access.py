@@ -1,0 +1,181 @@
+"""Who may do what: the roles, the guarded actions, the one table between them, and the login delay.
+
+The app holds personal data of children and parents (152-ФЗ): every service checks this table on every call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role a person holds; the values are the command-line names."""
+
+    ADMIN = "admin"
+    DIRECTOR = "director"
+    DEPUTY = "deputy"
+    SECRETARY = "secretary"
+    OPERATOR = "operator"
+    AGENT = "agent"
+    EPOS_ADMIN = "epos_admin"
+    CLASS_TEACHER = "class_teacher"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: "администратор",
+    Role.DIRECTOR: "директор",
+    Role.DEPUTY: "заместитель директора",
+    Role.SECRETARY: "секретарь",
+    Role.OPERATOR: "оператор заявок",
+    Role.AGENT: "исполнитель",
+    Role.EPOS_ADMIN: "администратор ЭПОС",
+    Role.CLASS_TEACHER: "классный руководитель",
+}
+
+
+class Action(StrEnum):
+    """An action the services guard. Later areas (appeals, tickets, families ...) add theirs here."""
+
+    SETTINGS_EDIT = "settings.edit"
+    CALENDAR_EDIT = "calendar.edit"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_EXPORT = "audit.export"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.SETTINGS_EDIT: "изменение настроек школы",
+    Action.CALENDAR_EDIT: "изменение календаря школы",
+    Action.USERS_MANAGE: "управление пользователями",
+    Action.AUDIT_VIEW: "просмотр журнала событий",
+    Action.AUDIT_EXPORT: "выгрузка журнала событий",
+}
+
+#: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
+#: no right: they hold no personal data, and the login screen and every deadline read them.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.SETTINGS_EDIT: frozenset({Role.ADMIN, Role.DIRECTOR}),
+    # The school's own days off (quarantine, closures) are ordered by the director and entered by the office.
+    Action.CALENDAR_EDIT: frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
+    Action.USERS_MANAGE: frozenset({Role.ADMIN}),
+    # The trail names staff and the children whose data they opened: the administrator and the director.
+    Action.AUDIT_VIEW: frozenset({Role.ADMIN, Role.DIRECTOR}),
+    Action.AUDIT_EXPORT: frozenset({Role.ADMIN, Role.DIRECTOR}),
+}
+
+#: What the built-in system actor (the periodic sweep) may do without a password.
+SYSTEM_ACTIONS: frozenset[Action] = frozenset()  # the escalation sweep comes with the appeals
+
+
+def allowed_roles(action: Action) -> frozenset[Role]:
+    return PERMISSIONS[action]
+
+
+def is_allowed(roles: Iterable[Role], action: Action) -> bool:
+    return not PERMISSIONS[action].isdisjoint(roles)
+
+
+def format_roles(roles: Iterable[Role]) -> str:
+    """«администратор, директор» in the order of the Role enum."""
+    chosen = set(roles)
+    return ", ".join(role.label for role in Role if role in chosen) or "нет ролей"
+
+
+class ActorKind(StrEnum):
+    USER = "user"  # a person who logged in
+    SYSTEM = "system"  # the app itself: the periodic sweep
+    BOOTSTRAP = "bootstrap"  # a database with no users yet: the person setting it up
+    ANONYMOUS = "anonymous"  # nobody has logged in: only logging in is possible
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: recorded on every event and checked against PERMISSIONS on every call."""
+
+    kind: ActorKind
+    name: str
+    login: str = ""
+    user_id: int | None = None
+    roles: frozenset[Role] = field(default_factory=frozenset)
+
+    @classmethod
+    def user(cls, user_id: int, login: str, name: str, roles: Iterable[Role]) -> Actor:
+        return cls(ActorKind.USER, name, login, user_id, frozenset(roles))
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(ActorKind.SYSTEM, "Система (автоматически)", "system")
+
+    @classmethod
+    def bootstrap(cls, name: str) -> Actor:
+        return cls(ActorKind.BOOTSTRAP, name)
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        return cls(ActorKind.ANONYMOUS, "не выполнен вход")
+
+    def may(self, action: Action) -> bool:
+        if self.kind is ActorKind.BOOTSTRAP:
+            return True
+        if self.kind is ActorKind.SYSTEM:
+            return action in SYSTEM_ACTIONS
+        if self.kind is ActorKind.ANONYMOUS:
+            return False
+        return is_allowed(self.roles, action)
+
+    def refusal(self, action: Action) -> str:
+        """The Russian message for a refused action: what was refused, who may do it, what this person is."""
+        if self.kind is ActorKind.ANONYMOUS:
+            return f"Недостаточно прав: для действия «{action.label}» нужно войти в программу."
+        who = format_roles(allowed_roles(action))
+        mine = format_roles(self.roles) if self.kind is ActorKind.USER else self.name
+        return f"Недостаточно прав: «{action.label}» доступно ролям: {who}. Ваши роли: {mine}."
+
+
+# -- passwords and the login delay ------------------------------------------------------------------------
+
+#: Wrong passwords in a row after which each further attempt must wait.
+FREE_ATTEMPTS = 5
+FIRST_DELAY = dt.timedelta(seconds=5)
+MAX_DELAY = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+
+def login_delay(failures: int) -> dt.timedelta:
+    """How long to wait after `failures` wrong passwords in a row: none for the first four, then 5 s after the
+    fifth, doubling with each further failure, at most 15 minutes."""
+    if failures < FREE_ATTEMPTS:
+        return dt.timedelta(0)
+    return min(FIRST_DELAY * (2 ** (failures - FREE_ATTEMPTS)), MAX_DELAY)
+
+
+def next_attempt_at(failures: int, last_failed_at: dt.datetime | None) -> dt.datetime | None:
+    """When the next attempt is allowed, or None when it is allowed at once."""
+    delay = login_delay(failures)
+    if not delay or last_failed_at is None:
+        return None
+    return last_failed_at + delay
+
+
+def password_problem(password: str, login: str = "") -> str | None:
+    """What is wrong with a new password, in Russian, or None when it will do."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} знаков."
+    if password.strip() != password:
+        return "Пароль не должен начинаться или заканчиваться пробелом."
+    if login and password.lower() == login.lower():
+        return "Пароль не должен совпадать с логином."
+    if password.isdigit() and len(set(password)) <= 2:
+        return "Пароль слишком простой."
+    return None
