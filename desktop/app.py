@@ -1,14 +1,23 @@
-"""Start-up of the GUI: the Qt application in Russian, the database and its migrations, first run, main window."""
+"""Start-up of the GUI: the Qt application in Russian, the database and its migrations, login, first run, main window."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
+
+if TYPE_CHECKING:
+    from desktop.services.registry import Services
+    from desktop.ui.main_window import MainWindow
+
+#: Prefills the login dialog (the same variable names the command line's user).
+ENV_USER = "SCHOOL_OFFICE_USER"
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
@@ -27,8 +36,52 @@ def make_application(argv: Sequence[str]) -> QApplication:
     return app
 
 
-def run_gui(db: str | None = None, demo: bool = False) -> int:
-    """Open the database, ask for the school profile on first start, and run the main window."""
+def sign_in(services: Services, login: str = "") -> Services | None:
+    """Whoever sits at the computer logs in; the services acting as them, or None when they chose «Выйти».
+
+    A database without users asks for its first administrator instead (and logs them in). A temporary password
+    (given by the administrator) must be changed before work starts.
+    """
+    from desktop.ui.login import ChangePasswordDialog, FirstAdminDialog, LoginDialog
+
+    dialog: FirstAdminDialog | LoginDialog
+    if services.users.count() == 0:
+        dialog = FirstAdminDialog(services)
+    else:
+        dialog = LoginDialog(services, login)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+        return None
+    password, actor = dialog.password, dialog.actor
+    dialog.forget_password()
+    user_services = services.as_actor(actor)
+    if (
+        user_services.users.must_change_password(actor)
+        and ChangePasswordDialog(user_services, current_password=password).exec()
+        != QDialog.DialogCode.Accepted
+    ):
+        return None
+    return user_services
+
+
+def open_main_window(user_services: Services, *, idle_lock_ms: int | None = None) -> MainWindow | None:
+    """The main window for the person who logged in; first the school profile when it is missing and theirs to
+    fill in (None when they quit it). Somebody without the right works on without it."""
+    from desktop.domain.access import Action
+    from desktop.ui.main_window import MainWindow
+
+    if user_services.settings.missing_profile() and user_services.ctx.may(Action.SETTINGS_EDIT):
+        from desktop.ui.first_run import FirstRunDialog
+
+        if FirstRunDialog(user_services).exec() != QDialog.DialogCode.Accepted:
+            return None
+    return MainWindow(user_services, idle_lock_ms=idle_lock_ms)
+
+
+def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) -> int:
+    """Open the database, log in, ask for the school profile on first start, and run the main window.
+
+    `user` (or $SCHOOL_OFFICE_USER) prefills the login. «Сменить пользователя» closes the window and asks again.
+    """
     from desktop.services.errors import ServiceError
     from desktop.services.registry import open_services
     from desktop.store.db import DatabaseLocationError, resolve_location
@@ -45,16 +98,20 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
             from desktop.services.demo import fill_demo
 
             fill_demo(services)
-        if services.settings.missing_profile():
-            from desktop.ui.first_run import FirstRunDialog
-
-            if FirstRunDialog(services).exec() != QDialog.DialogCode.Accepted:
+        login = (user or os.environ.get(ENV_USER, "")).strip()
+        while True:
+            user_services = sign_in(services, login)
+            if user_services is None:
                 return 0
-        from desktop.ui.main_window import MainWindow
-
-        window = MainWindow(services)
-        window.resize(1280, 800)
-        window.show()
-        return app.exec()
+            window = open_main_window(user_services)
+            if window is None:
+                return 0
+            window.resize(1280, 800)
+            window.show()
+            code = app.exec()
+            if not window.switch_requested:
+                return code
+            window.deleteLater()
+            login = ""  # the next person types their own
     finally:
         services.close()

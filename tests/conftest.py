@@ -52,7 +52,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("SCHOOL_OFFICE_DB", raising=False)
-    monkeypatch.setenv("SCHOOL_OFFICE_USER", "Тестовый пользователь")
+    # Who the command line acts as: a developer's own login and passwords must never leak into a test.
+    for name in ("SCHOOL_OFFICE_USER", "SCHOOL_OFFICE_PASSWORD", "SCHOOL_OFFICE_NEW_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
 
 
 #: Set (to 1) in CI: a PostgreSQL server that cannot be started fails the PostgreSQL tests instead of skipping them.

@@ -157,7 +157,12 @@ def login_delay(failures: int) -> dt.timedelta:
     fifth, doubling with each further failure, at most 15 minutes."""
     if failures < FREE_ATTEMPTS:
         return dt.timedelta(0)
-    return min(FIRST_DELAY * (2 ** (failures - FREE_ATTEMPTS)), MAX_DELAY)
+    delay = FIRST_DELAY
+    for _ in range(failures - FREE_ATTEMPTS):  # doubled step by step: 2**failures would overflow timedelta
+        if delay >= MAX_DELAY:
+            break
+        delay *= 2
+    return min(delay, MAX_DELAY)
 
 
 def next_attempt_at(failures: int, last_failed_at: dt.datetime | None) -> dt.datetime | None:

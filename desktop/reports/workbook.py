@@ -3,6 +3,7 @@ real dates, landscape fit to width with the header repeated on every page. Rows 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ def write_register(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write one sheet to `path` (atomically: a half-written file never replaces a good one); returns the row count."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails before any work is done
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title[:31])
     header_row = 4
@@ -71,28 +74,30 @@ def write_register(
     ws.append(header)
 
     count = 0
-    for row in rows:
-        cells = []
-        for column, value in zip(columns, row, strict=True):
-            cell = WriteOnlyCell(ws, value)
-            if column.number_format and isinstance(value, (dt.date, int, float)):
-                cell.number_format = column.number_format
-            if column.wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
-        if progress is not None and count % 500 == 0:
-            progress(count)
-    last = header_row + max(count, 1)
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     try:
+        for row in rows:
+            cells = []
+            for column, value in zip(columns, row, strict=True):
+                cell = WriteOnlyCell(ws, value)
+                if column.number_format and isinstance(value, (dt.date, int, float)):
+                    cell.number_format = column.number_format
+                if column.wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cells.append(cell)
+            ws.append(cells)
+            count += 1
+            if progress is not None and count % 500 == 0:
+                progress(count)
+        last = header_row + max(count, 1)
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
         wb.save(partial)
         partial.replace(path)
+    except BaseException:
+        # Finish the half-streamed sheet now: left open, openpyxl fails noisily when it is collected later.
+        with contextlib.suppress(Exception):
+            ws.close()
+        raise
     finally:
         partial.unlink(missing_ok=True)
     if progress is not None:

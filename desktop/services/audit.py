@@ -132,7 +132,7 @@ class AuditService:
         """The start of a school-calendar day as a UTC moment."""
         return dt.datetime.combine(day, dt.time(0), tzinfo=self._timezone()).astimezone(dt.UTC)
 
-    def _query(self, flt: AuditFilter) -> Select[Any]:
+    def _query(self, flt: AuditFilter) -> Select:  # bare: SQLAlchemy 2.0 and 2.1 parametrize Select differently
         query = select(Event, User.login).outerjoin(User, Event.actor_id == User.id)
         if flt.date_from is not None:
             query = query.where(Event.at >= self._bounds(flt.date_from))

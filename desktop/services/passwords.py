@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 # scrypt parameters: 16 MiB of memory and about 50 ms per check on an office PC.
 _N, _R, _P = 2**14, 8, 1
@@ -45,5 +46,7 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-#: Checked against when the login is unknown, so that a wrong login takes as long as a wrong password.
-DUMMY_HASH = hash_password("not a password of anybody")
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """Checked against when the login is unknown, so that a wrong login takes as long as a wrong password."""
+    return hash_password("not a password of anybody")

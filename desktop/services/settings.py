@@ -21,6 +21,9 @@ from desktop.store.models import Setting
 
 Validator = Callable[[str], str]
 
+#: Office PCs are shared: the window locks itself after this many idle minutes unless the school sets another.
+DEFAULT_IDLE_LOCK_MINUTES = 15
+
 _SPACES = re.compile(r"\s+")
 _PERSON_NAME = re.compile(r"^[А-ЯЁа-яёA-Za-z][А-ЯЁа-яёA-Za-z.\-' ]*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]*$", re.IGNORECASE)
@@ -124,6 +127,16 @@ def _optional(validator: Validator) -> Validator:
     return check
 
 
+def _minutes(label: str, low: int, high: int) -> Validator:
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"«{label}»: целое число минут от {low} до {high}.")
+        return str(int(value))
+
+    return check
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     """One setting: its key, its Russian label, whether the school profile needs it, how it is checked."""
@@ -179,6 +192,14 @@ SPECS: tuple[SettingSpec, ...] = (
         "Электронный журнал: адрес",
         _url("Электронный журнал: адрес"),
         required=False,
+    ),
+    SettingSpec(
+        "idle_lock_minutes",
+        "Блокировка при бездействии, минут",
+        _minutes("Блокировка при бездействии, минут", 1, 240),
+        required=False,
+        default=lambda: str(DEFAULT_IDLE_LOCK_MINUTES),
+        hint="Компьютеры канцелярии общие: окно блокируется, если им не пользуются столько минут",
     ),
 )
 
@@ -237,6 +258,9 @@ class SettingsService:
             for spec in SPECS
             if spec.required and not stored.get(spec.key, "").strip() and not spec.default()
         ]
+
+    def idle_lock_minutes(self) -> int:
+        return int(self.get("idle_lock_minutes"))
 
     def timezone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.get("timezone"))

@@ -23,7 +23,7 @@ from desktop.domain.access import (
 from desktop.domain.russian import plural
 from desktop.services.context import ServiceContext
 from desktop.services.errors import AuthenticationFailed, ServiceError, ValidationError
-from desktop.services.passwords import DUMMY_HASH, hash_password, verify_password
+from desktop.services.passwords import dummy_hash, hash_password, verify_password
 from desktop.store.models import LoginAttempts, User, UserRole
 
 _LOGIN = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
@@ -156,7 +156,7 @@ class UsersService:
         After five wrong passwords in a row for a login, each further attempt waits a growing delay; an
         attempt made too early is refused without looking at the password. Successes and failures are logged.
         """
-        key = normalize_login(login)
+        key = normalize_login(login)[:64]
         now = self._ctx.clock()
         with self._ctx.transaction() as session:
             attempts = session.get(LoginAttempts, key)
@@ -168,7 +168,7 @@ class UsersService:
                         f"Следующая попытка — через {_wait_text((allowed_at - now).total_seconds())}."
                     )
             user = session.scalar(select(User).where(User.login == key))
-            good = verify_password(password, user.password_hash if user is not None else DUMMY_HASH)
+            good = verify_password(password, user.password_hash if user is not None else dummy_hash())
             if user is None or not good:
                 if attempts is None:
                     attempts = LoginAttempts(login=key, failures=0, last_failed_at=now)

@@ -1,13 +1,16 @@
-"""The main window: a list of sections on the left, the section on the right, the database in the status bar."""
+"""The main window: the sections the logged-in person may open on the left, the section on the right, who is
+logged in and the database in the status bar; locking by Ctrl+L or after idle minutes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -19,9 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.domain.access import Action, ActorKind
+from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
+from desktop.ui.audit_view import AuditView
 from desktop.ui.calendar_view import CalendarView
+from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
+from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.settings_view import SettingsView
+from desktop.ui.users_view import UsersView
 
 #: The smallest the window can be made: the calendar's grid and panel side by side.
 MIN_SIZE = (960, 600)
@@ -29,25 +38,61 @@ MIN_SIZE = (960, 600)
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the main window: its key (for the command line), its Russian title, how to build it."""
+    """A section of the main window: its key (for the command line), its Russian title, how to build it, and
+    the right needed to open it (None: everyone who has logged in)."""
 
     key: str
     title: str
     build: Callable[[Services], QWidget]
+    needs: Action | None = None
 
 
 #: The sections in the order of the navigation list; later issues add theirs here.
 SECTIONS: tuple[Section, ...] = (
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
+    Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),
+    Section("audit", "Журнал событий", AuditView, Action.AUDIT_VIEW),
 )
 
 
+def sections_for(services: Services) -> tuple[Section, ...]:
+    """The sections the acting person may open."""
+    return tuple(s for s in SECTIONS if s.needs is None or services.ctx.may(s.needs))
+
+
+def school_idle_lock_ms(services: Services) -> int:
+    """The school's idle time before the window locks itself, in milliseconds."""
+    try:
+        minutes = services.settings.idle_lock_minutes()
+    except (ValueError, ServiceError):  # a value stored by hand that is not a number
+        minutes = IDLE_LOCK_MINUTES
+    return minutes * 60_000
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    """`idle_lock_ms`: the idle time before the window locks (None: the school's setting; tests pass a few ms).
+
+    A person who logged in can lock the window; the built-in actors (a database being set up) cannot, having
+    no password to unlock it with.
+    """
+
+    #: Emitted after the window closed because its person chose «Сменить пользователя».
+    switch_user_requested = Signal()
+
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, *, idle_lock_ms: int | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
+        self._actor = services.actor
+        self._fixed_idle = idle_lock_ms
+        self.locked = False
+        self.switch_requested = False
+        self.can_lock = self._actor.kind is ActorKind.USER
         self.setMinimumSize(*MIN_SIZE)
+        self.sections = sections_for(services)
+
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(240)
@@ -58,7 +103,7 @@ class MainWindow(QMainWindow):
         self.nav.setSpacing(2)
         self.stack = QStackedWidget(self)
         self.views: dict[str, QWidget] = {}
-        for number, section in enumerate(SECTIONS, start=1):
+        for number, section in enumerate(self.sections, start=1):
             view = section.build(services)
             self.views[section.key] = view
             self.stack.addWidget(view)
@@ -66,12 +111,19 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             item.setToolTip(f"Ctrl+{number}")
         self.nav.currentRowChanged.connect(self._on_section)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.content = QSplitter(self)
+        self.content.setObjectName("content")
+        self.content.addWidget(self.nav)
+        self.content.addWidget(self.stack)
+        self.content.setStretchFactor(1, 1)
+        self.content.setChildrenCollapsible(False)
+        self.lock_screen = LockScreen(services, self)
+        self.lock_screen.unlocked.connect(self._unlocked)
+        self.lock_screen.switch_user.connect(self.switch_user)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.content)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
 
         settings_view = self.views["settings"]
         calendar_view = self.views["calendar"]
@@ -79,32 +131,54 @@ class MainWindow(QMainWindow):
         settings_view.calendar_changed.connect(calendar_view.refresh)
         settings_view.profile_saved.connect(self._update_title)
         settings_view.profile_saved.connect(calendar_view.refresh)  # the time zone decides what "today" is
+        settings_view.profile_saved.connect(self._update_idle_interval)
 
         self.school_label = QLabel(self)
+        self.user_label = QLabel(f"Пользователь: {who_text(self._actor)}", self)
+        self.user_label.setObjectName("user_label")
         self.db_label = QLabel(self)
         self.db_label.setObjectName("database_label")
         self.db_label.setText(f"База данных: {services.location.describe()}")
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.school_label, 1)
-        self.statusBar().addPermanentWidget(QLabel(f"Пользователь: {services.ctx.actor}", self))
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menu()
         self._update_title()
+
+        self.idle = IdleWatcher(
+            idle_lock_ms if idle_lock_ms is not None else school_idle_lock_ms(services), self
+        )
+        self.idle.idle.connect(lambda: self.lock("idle_lock"))
+        if self.can_lock:
+            self.idle.start()
         self.nav.setCurrentRow(0)
         self.nav.setFocus()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
+        self.change_password_action = QAction("Сменить &пароль…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.lock_action = QAction("&Заблокировать", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(lambda: self.lock("lock"))
+        self.switch_action = QAction("Сменить по&льзователя…", self)
+        self.switch_action.triggered.connect(self.switch_user)
         quit_action = QAction("Вы&ход", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
+        for action in (self.change_password_action, self.lock_action):
+            action.setEnabled(self.can_lock)
+            file_menu.addAction(action)
+        file_menu.addAction(self.switch_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        sections_menu = self.menuBar().addMenu("&Разделы")
-        for number, section in enumerate(SECTIONS, start=1):
+        self.sections_menu = self.menuBar().addMenu("&Разделы")
+        for number, section in enumerate(self.sections, start=1):
             action = QAction(section.title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
-            sections_menu.addAction(action)
+            self.sections_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Справка")
         about = QAction("О программе", self)
         about.triggered.connect(self._about)
@@ -124,6 +198,10 @@ class MainWindow(QMainWindow):
         self.school_label.setText(short)
         self.setWindowTitle(f"{short} — Канцелярия школы" if short else "Канцелярия школы")
 
+    def _update_idle_interval(self) -> None:
+        if self._fixed_idle is None:
+            self.idle.set_interval(school_idle_lock_ms(self._services))
+
     def _on_section(self, row: int) -> None:
         if row < 0:
             return
@@ -134,33 +212,93 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def show_section(self, key: str) -> QWidget:
-        keys = [section.key for section in SECTIONS]
+        keys = [section.key for section in self.sections]
         if key not in keys:
             raise KeyError(key)
         self.nav.setCurrentRow(keys.index(key))
         return self.views[key]
 
     def current_section(self) -> str:
-        return SECTIONS[self.stack.currentIndex()].key
+        return self.sections[self.stack.currentIndex()].key
+
+    # -- who is at the keyboard ----------------------------------------------------------------------
+
+    def change_password(self) -> None:
+        if not self.can_lock or self.locked:
+            return
+        if ChangePasswordDialog(self._services, parent=self).exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("Пароль изменён.", 8000)
+
+    def lock(self, reason: str = "lock") -> None:
+        """Hide the data behind the lock screen; `reason` is "lock" (Ctrl+L) or "idle_lock" for the record."""
+        if self.locked or not self.can_lock:
+            return
+        self._cancel_dialogs()
+        self.locked = True
+        self.idle.stop()
+        self.content.setEnabled(False)
+        self.pages.setCurrentWidget(self.lock_screen)
+        for action in (*self.sections_menu.actions(), self.change_password_action, self.lock_action):
+            action.setEnabled(False)
+        self.lock_screen.reset()
+        self._services.users.record_lock(self._actor, reason)
+
+    def _cancel_dialogs(self) -> None:
+        """A dialog left open (half-typed, a question) is cancelled: it would show data over the lock screen."""
+        for widget in QApplication.topLevelWidgets():
+            if not isinstance(widget, (QDialog, QMessageBox)) or not widget.isVisible():
+                continue
+            owner = widget.parentWidget()
+            while owner is not None and owner is not self:
+                owner = owner.parentWidget()
+            if owner is self:
+                widget.reject()
+
+    def _unlocked(self) -> None:
+        self._services.users.record_lock(self._actor, "unlock")
+        self.locked = False
+        self.content.setEnabled(True)
+        self.pages.setCurrentWidget(self.content)
+        for action in (*self.sections_menu.actions(), self.change_password_action, self.lock_action):
+            action.setEnabled(True)
+        self.idle.start()
+        current = self.stack.currentWidget()
+        (current if current is not None else self.nav).setFocus()
+
+    def switch_user(self) -> None:
+        """Close this person's window so that another can log in (`switch_user_requested`)."""
+        self.switch_requested = True
+        if self.close():
+            self.switch_user_requested.emit()
+        else:
+            self.switch_requested = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings_view = self.views["settings"]
         if isinstance(settings_view, SettingsView) and settings_view.has_unsaved_changes():
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "Несохранённые изменения",
-                "Профиль школы изменён, но не сохранён. Сохранить перед выходом?",
-                parent=self,
-            )
-            save = box.addButton("Сохранить", QMessageBox.ButtonRole.AcceptRole)
-            discard = box.addButton("Не сохранять", QMessageBox.ButtonRole.DestructiveRole)
-            cancel = box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(save)
-            box.exec()
-            clicked = box.clickedButton()
-            if clicked is cancel or (clicked is save and not settings_view.profile.form.save()):
+            if self.locked:
+                # Whoever is at a locked window is not the person who typed the edit: not theirs to save.
+                settings_view.profile.form.reload()
+            elif not self._ask_to_save(settings_view):
                 event.ignore()
-                self.show_section("settings")
                 return
-            del discard
+        self.idle.stop()
         event.accept()
+
+    def _ask_to_save(self, settings_view: SettingsView) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Несохранённые изменения",
+            "Профиль школы изменён, но не сохранён. Сохранить перед выходом?",
+            parent=self,
+        )
+        save = box.addButton("Сохранить", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Не сохранять", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is cancel or (clicked is save and not settings_view.profile.form.save()):
+            self.show_section("settings")
+            return False
+        return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.services.errors import ValidationError
@@ -26,9 +27,17 @@ RUSSIAN_ZONES = (
     ("Asia/Kamchatka", "Петропавловск-Камчатский, UTC+12"),
 )
 
+#: Fields one may read but not change look it: grey, like paper behind glass.
+READ_ONLY_STYLE = (
+    "QLineEdit:read-only { background: #f2f2f2; color: #202020; }"
+    " QComboBox:editable { background: #f2f2f2; color: #202020; }"
+)
+
 
 class TimezoneBox(QComboBox):
     """An editable list of time zones: Russia's with their cities first, then every IANA name."""
+
+    read_only = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +53,29 @@ class TimezoneBox(QComboBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompleter(completer)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Shown as text that cannot be changed: no typing, no list, no wheel."""
+        self.read_only = read_only
+        line = self.lineEdit()
+        if line is not None:
+            line.setReadOnly(read_only)
+
+    def showPopup(self) -> None:
+        if not self.read_only:
+            super().showPopup()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.read_only:
+            event.ignore()
+        else:
+            super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.read_only and event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            event.ignore()
+        else:
+            super().keyPressEvent(event)
 
     def zone(self) -> str:
         """The IANA name typed or chosen (the part before « — »)."""
@@ -68,6 +100,7 @@ class ProfileForm(QWidget):
         self._stored: dict[str, str] = {}
         self.editors: dict[str, QLineEdit | TimezoneBox] = {}
         self.errors: dict[str, ErrorLabel] = {}
+        self.read_only = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -100,6 +133,17 @@ class ProfileForm(QWidget):
         edit.setClearButtonEnabled(True)
         edit.textChanged.connect(lambda _text, key=spec.key: self._check(key))
         return edit
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Shown, not editable: for those whose roles do not allow changing the school's settings."""
+        self.read_only = read_only
+        for editor in self.editors.values():
+            if isinstance(editor, TimezoneBox):
+                editor.set_read_only(read_only)
+            else:
+                editor.setReadOnly(read_only)
+                editor.setClearButtonEnabled(not read_only)
+        self.setStyleSheet(READ_ONLY_STYLE if read_only else "")
 
     def value(self, key: str) -> str:
         editor = self.editors[key]

@@ -11,6 +11,7 @@ from pathlib import Path  # noqa: E402
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop.services.errors import PermissionDenied  # noqa: E402
 from desktop.services.registry import Services  # noqa: E402
 from desktop.ui.main_window import MIN_SIZE, SECTIONS, MainWindow  # noqa: E402
 
@@ -23,6 +24,9 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
     """Show the main window on section `view` at `size` and save what it looks like to `out`."""
     from desktop.app import make_application
 
+    section = next(s for s in SECTIONS if s.key == view)
+    if section.needs is not None and not services.ctx.may(section.needs):
+        raise PermissionDenied(services.actor.refusal(section.needs))
     app = QApplication.instance() or make_application([])
     window = MainWindow(services)
     window.resize(*size)
@@ -34,5 +38,6 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
     if not window.grab().save(str(out), "PNG"):
         raise OSError(f"Не удалось записать снимок в {out}")
     window.hide()
+    window.idle.stop()
     window.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before its database is closed

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.access import Action, allowed_roles, format_roles
 from desktop.domain.calendar import LAST_PUBLISHED_YEAR
 from desktop.domain.russian import WEEKDAYS, short_date
 from desktop.services.calendar import MAX_REASON, Override, OverrideKind
@@ -39,7 +40,9 @@ OVERRIDE_COLUMNS = ("Дата", "День недели", "Тип", "Причин
 class OverrideDialog(QDialog):
     """Add or change one of the school's calendar days: the date, day off or working day, and why."""
 
-    def __init__(self, kind: OverrideKind, day: dt.date, reason: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kind: OverrideKind, day: dt.date, reason: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.kind = kind
         self.setWindowTitle("Выходной день школы" if kind is OverrideKind.DAY_OFF else "Рабочий день школы")
@@ -94,12 +97,18 @@ class ConfirmYearDialog(QDialog):
         layout.addWidget(ok_cancel_buttons(self, "Подтвердить"))
 
 
+def _only_for(action: Action) -> str:
+    return f"Изменять их могут: {format_roles(allowed_roles(action))}."
+
+
 class ProfileTab(QWidget):
     saved = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.editable = services.ctx.may(Action.SETTINGS_EDIT)
         self.form = ProfileForm(services, self)
+        self.form.set_read_only(not self.editable)
         self.banner = Banner(self)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -111,6 +120,11 @@ class ProfileTab(QWidget):
         )
         intro.setWordWrap(True)
         inner_layout.addWidget(intro)
+        self.read_only_note = Banner(self)
+        self.read_only_note.setObjectName("profile_read_only")
+        if not self.editable:
+            self.read_only_note.show_message("Только просмотр. " + _only_for(Action.SETTINGS_EDIT), "info")
+        inner_layout.addWidget(self.read_only_note)
         inner_layout.addWidget(self.form)
         inner_layout.addStretch(1)
         scroll.setWidget(inner)
@@ -129,6 +143,8 @@ class ProfileTab(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
+        self.save_button.setVisible(self.editable)
+        self.revert_button.setVisible(self.editable)
         self.form.changed.connect(self._update_buttons)
         self._update_buttons()
 
@@ -140,7 +156,7 @@ class ProfileTab(QWidget):
             self.banner.show_message(None)
 
     def save(self) -> None:
-        if not self.form.is_dirty():
+        if not self.editable or not self.form.is_dirty():
             return
         if self.form.save():
             self.banner.show_message("Изменения сохранены.", "ok")
@@ -162,6 +178,7 @@ class OverridesTab(QWidget):
         super().__init__(parent)
         self._services = services
         self._rows: list[Override] = []
+        self.editable = services.ctx.may(Action.CALENDAR_EDIT)
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"Производственный календарь России (праздники, переносы, рабочие субботы) встроен в программу "
@@ -170,6 +187,11 @@ class OverridesTab(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.read_only_note = Banner(self)
+        self.read_only_note.setObjectName("overrides_read_only")
+        if not self.editable:
+            self.read_only_note.show_message("Только просмотр. " + _only_for(Action.CALENDAR_EDIT), "info")
+        layout.addWidget(self.read_only_note)
         self.years_label = QLabel(self)
         self.years_label.setWordWrap(True)
         layout.addWidget(self.years_label)
@@ -209,6 +231,9 @@ class OverridesTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.confirm_year_button)
         layout.addLayout(buttons)
+        for button in (self.add_day_off, self.add_workday, self.edit_button, self.remove_button):
+            button.setVisible(self.editable)
+        self.confirm_year_button.setVisible(self.editable)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reload()
 
@@ -250,13 +275,15 @@ class OverridesTab(QWidget):
         return self._services.settings.today()
 
     def add(self, kind: OverrideKind) -> None:
+        if not self.editable:
+            return
         dialog = OverrideDialog(kind, self._default_day(), parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._store(dialog.day(), kind, dialog.reason(), replacing=None)
 
     def edit_selected(self) -> None:
         current = self._selected()
-        if current is None:
+        if current is None or not self.editable:
             return
         dialog = OverrideDialog(current.kind, current.day, current.reason, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -290,7 +317,7 @@ class OverridesTab(QWidget):
 
     def remove_selected(self) -> None:
         current = self._selected()
-        if current is None:
+        if current is None or not self.editable:
             return
         if not confirm(
             self,
@@ -309,6 +336,8 @@ class OverridesTab(QWidget):
         self.changed.emit()
 
     def confirm_year(self) -> None:
+        if not self.editable:
+            return
         dialog = ConfirmYearDialog(max(LAST_PUBLISHED_YEAR + 1, self._default_day().year), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QWidget
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -24,6 +26,20 @@ class ErrorLabel(QLabel):
     def show_error(self, text: str | None) -> None:
         self.setText(text or "")
         self.setVisible(bool(text))
+        if text:
+            grow_to_fit(self.window())
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make a shown dialog tall enough for word-wrapped text that appeared in it (Qt does not grow a window for
+    a label's height-for-width by itself, and the lines would overlap)."""
+    layout = window.layout()
+    if not isinstance(window, QDialog) or layout is None or not window.isVisible():
+        return
+    layout.activate()
+    needed = window.heightForWidth(window.width())
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 class Banner(QLabel):
@@ -55,11 +71,16 @@ def show_error(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-def ok_cancel_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    """The dialog's «<ok_text>» and «Отмена» buttons, wired to accept and reject."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+def ok_cancel_buttons(
+    dialog: QDialog, ok_text: str, on_ok: Callable[[], object] | None = None
+) -> QDialogButtonBox:
+    """The dialog's «<ok_text>» and «Отмена» buttons, wired to accept (or to `on_ok`, which accepts when it
+    succeeds) and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-    buttons.accepted.connect(dialog.accept)
+    buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons

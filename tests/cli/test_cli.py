@@ -10,46 +10,21 @@ from pathlib import Path
 import pytest
 
 from desktop import __version__
-from desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from desktop.cli import ENV_PASSWORD, ENV_USER, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from desktop.domain.access import Actor, Role
 from desktop.domain.calendar import LAST_PUBLISHED_YEAR
 from desktop.paths import user_data_dir
-from desktop.services.demo import DEMO_PROFILE
+from desktop.services.demo import DEMO_PASSWORD, DEMO_PROFILE
 from desktop.services.errors import ServiceError
-from desktop.services.registry import open_services
+from desktop.services.registry import computer_user, open_services
 from desktop.store.db import DEFAULT_FILE, DEMO_FILE, ENV_DB, resolve_location
+from tests.cli.conftest import NO_USERS_WARNING, error_line
 
 D = dt.date
 
 
-class Run:
-    """Runs `school-office ARGS` in this process and keeps what it printed."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], db: Path) -> None:
-        self.capsys = capsys
-        self.db = db
-
-    def __call__(self, *args: str, db: bool = True) -> tuple[int, str, str]:
-        argv = [*args, "--db", str(self.db)] if db else list(args)
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # argparse: --version, --help and usage errors
-            code = exc.code if isinstance(exc.code, int) else EXIT_FAILED
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "school.db"
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], db: Path) -> Run:
-    return Run(capsys, db)
-
-
 def _services(path: Path):
-    return open_services(resolve_location(str(path)), actor="проверка")
+    return open_services(resolve_location(str(path)), actor=Actor.bootstrap("проверка"))
 
 
 # -- version -------------------------------------------------------------------------------------------
@@ -146,7 +121,10 @@ def test_settings_set_with_a_bad_key_says_which_keys_exist(run, db):
     code, out, err = run("settings", "set", "school_phone", "+7 3452 00-00-00")
     assert code == EXIT_FAILED
     assert out == ""
-    assert err.startswith("Ошибка: Неизвестный параметр «school_phone». Допустимые параметры: school_name,")
+    assert err.startswith(NO_USERS_WARNING)  # a database without users is worked on without logging in
+    assert error_line(err).startswith(
+        "Ошибка: Неизвестный параметр «school_phone». Допустимые параметры: school_name,"
+    )
     assert "timezone" in err and "ejournal_url" in err
 
 
@@ -163,7 +141,7 @@ def test_settings_set_with_a_bad_value_says_what_is_allowed(run, db, key, value,
     code, out, err = run("settings", "set", key, value)
     assert code == EXIT_FAILED
     assert out == ""
-    assert err.startswith("Ошибка: ")
+    assert error_line(err).startswith("Ошибка: ")
     for text in expected:
         assert text in err
     services = _services(db)
@@ -191,7 +169,7 @@ def test_calendar_day_off_workday_and_list(run):
     [day_off] = [line for line in out.splitlines() if line.startswith("27.11.2026")]
     [workday] = [line for line in out.splitlines() if line.startswith("28.11.2026")]
     assert "выходной" in day_off and "Карантин по ОРВИ, приказ № 214" in day_off
-    assert "Тестовый пользователь" in day_off  # who made the change
+    assert computer_user() in day_off  # who made the change: on a database without users, the computer's user
     assert "рабочий день" in workday
     assert out.index("27.11.2026") < out.index("28.11.2026")
 
@@ -243,7 +221,8 @@ def test_an_override_from_the_command_line_changes_the_computed_term(run, db):
 def test_removing_a_missing_override_fails_in_russian(run):
     code, out, err = run("calendar", "remove", "27.11.2026")
     assert code == EXIT_FAILED
-    assert err.strip() == "Ошибка: На 27.11.2026 исключений календаря нет."
+    assert err.splitlines()[0].startswith(NO_USERS_WARNING)
+    assert error_line(err) == "Ошибка: На 27.11.2026 исключений календаря нет."
 
 
 def test_a_bad_date_fails_in_russian_and_stores_nothing(run, db):
@@ -357,12 +336,20 @@ def test_init_demo_creates_the_filled_demo_database_apart_from_the_schools_own(r
     assert demo.is_file()
     assert not (user_data_dir() / DEFAULT_FILE).exists()
 
-    code, out, _ = run("--demo", "settings", "show", db=False)
-    assert code == EXIT_OK
+    # The demo database has one user per role (login = the role's name) with the demo password.
+    secretary = {ENV_USER: "secretary", ENV_PASSWORD: DEMO_PASSWORD}
+    code, out, err = run("--demo", "settings", "show", db=False, env=secretary)
+    assert code == EXIT_OK, err
     assert DEMO_PROFILE["school_short_name"] in out
     assert "— не задано" not in out
-    code, out, _ = run("calendar", "list", "--demo", db=False)
+    code, out, _ = run("calendar", "list", "--demo", db=False, env=secretary)
     assert "27.11.2026" in out and "Карантин по ОРВИ" in out
+    code, out, err = run("users", "list", "--demo", db=False, env={ENV_USER: "admin", ENV_PASSWORD: DEMO_PASSWORD})
+    assert code == EXIT_OK, err
+    assert {line.split()[0] for line in out.splitlines()[1:]} == {role.value for role in Role}
+    code, out, err = run("--demo", "settings", "show", db=False)  # nobody named: the demo too needs a login
+    assert code == EXIT_FAILED
+    assert ENV_USER in error_line(err)
 
     code, out, _ = run("settings", "show", db=False)  # the school's own database is still empty
     assert DEMO_PROFILE["school_short_name"] not in out
@@ -394,6 +381,6 @@ def test_a_database_that_cannot_be_opened_fails_in_russian(run, tmp_path, kind):
     code, out, err = run("settings", "show", "--db", target, db=False)
     assert code == EXIT_FAILED
     assert out == ""
-    assert err.startswith("Ошибка: ")
+    assert err.startswith("Ошибка: ")  # the only line: not even the warning about users
     assert "Traceback" not in err
     assert ("не поддерживается" if kind == "unsupported" else "Не удалось открыть базу данных") in err

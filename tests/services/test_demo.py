@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from desktop.services.demo import DEMO_OVERRIDES, DEMO_PROFILE, fill_demo
+from desktop.domain.access import ActorKind, Role
+from desktop.services.demo import DEMO_OVERRIDES, DEMO_PASSWORD, DEMO_PROFILE, DEMO_USERS, fill_demo
+from desktop.services.settings import DEFAULT_IDLE_LOCK_MINUTES
 from desktop.store.models import Event
 
 
@@ -19,12 +21,24 @@ def test_fill_demo_fills_an_empty_database_with_a_complete_profile(services):
     assert fill_demo(services) is True
 
     assert services.settings.missing_profile() == []
-    assert services.settings.all() == DEMO_PROFILE
+    assert services.settings.all() == {**DEMO_PROFILE, "idle_lock_minutes": str(DEFAULT_IDLE_LOCK_MINUTES)}
+    assert services.settings.is_demo()
     assert [(o.day, o.kind, o.reason) for o in services.calendar.overrides()] == list(DEMO_OVERRIDES)
     # The demo school's own days show in its calendar.
     calendar = services.calendar.work_calendar()
     for day, kind, _reason in DEMO_OVERRIDES:
         assert calendar.is_working_day(day) is (kind.value == "workday")
+
+
+def test_fill_demo_creates_one_user_per_role_who_logs_in_with_the_demo_password(services):
+    fill_demo(services)
+
+    users = services.users.list()
+    assert {user.login: user.roles for user in users} == {role.value: frozenset({role}) for role in Role}
+    assert {user.full_name for user in users} == {name for _role, name in DEMO_USERS}
+    assert all(user.active and not user.must_change_password for user in users)
+    actor = services.users.authenticate("agent", DEMO_PASSWORD)
+    assert (actor.kind, actor.login, actor.roles) == (ActorKind.USER, "agent", frozenset({Role.AGENT}))
 
 
 def test_fill_demo_is_idempotent(services, clock):
@@ -59,6 +73,7 @@ def test_fill_demo_leaves_a_real_schools_profile_alone(services):
 
     assert {key: services.settings.get(key) for key in real} == real
     assert services.calendar.overrides() == []
+    assert services.users.count() == 0
     assert _event_count(services) == events
 
 

@@ -23,6 +23,7 @@ GOOD = {
     "timezone": "Asia/Yekaterinburg",
     "ejournal_name": "Дневник.ру",
     "ejournal_url": "https://dnevnik.ru",
+    "idle_lock_minutes": "20",
 }
 
 PROFILE_KEYS = [
@@ -91,6 +92,8 @@ def test_an_unknown_key_is_refused_with_the_allowed_keys(services):
         ("timezone", "UTC+5", "«Часовой пояс»", "имя из базы IANA"),
         ("ejournal_url", "dnevnik.ru", "«Электронный журнал: адрес»", "начиная с https://"),
         ("ejournal_url", "https://дневник", "«Электронный журнал: адрес»", "начиная с https://"),
+        ("idle_lock_minutes", "0", "«Блокировка при бездействии, минут»", "от 1 до 240"),
+        ("idle_lock_minutes", "полчаса", "«Блокировка при бездействии, минут»", "целое число минут"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_field_and_what_is_allowed(services, key, value, label, allowed):
@@ -176,6 +179,7 @@ def test_an_unchanged_value_writes_no_event(services):
 def test_a_fresh_database_misses_the_whole_profile_but_not_the_time_zone(services):
     assert services.settings.missing_profile() == PROFILE_KEYS
     assert services.settings.get("timezone") != ""  # the computer's zone until the school sets one
+    assert services.settings.idle_lock_minutes() == 15  # the default until the school sets another
     services.settings.update({key: GOOD[key] for key in PROFILE_KEYS[:-1]})
     assert services.settings.missing_profile() == ["region_department"]
     services.settings.set("region_department", GOOD["region_department"])

@@ -6,10 +6,14 @@ import datetime as dt
 import socket
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
+from desktop.domain.access import Actor
 from desktop.paths import user_data_dir
 from desktop.services.calendar import OverrideKind
 from desktop.services.errors import ServiceError
@@ -24,7 +28,7 @@ from desktop.store.db import (
     make_engine,
     resolve_location,
 )
-from desktop.store.models import Base, Event
+from desktop.store.models import Base, Event, UTCDateTime
 
 # -- migrations ----------------------------------------------------------------------------------------
 
@@ -40,7 +44,7 @@ def test_migrations_create_the_schema_the_models_describe(services):
 
 
 def test_a_fresh_database_is_migrated_once_and_a_second_upgrade_changes_nothing(db_location, clock):
-    opened = open_services(db_location, actor="x", clock=clock, run_migrations=False)
+    opened = open_services(db_location, actor=Actor.bootstrap("x"), clock=clock, run_migrations=False)
     try:
         assert migrate.current_revision(opened.engine) is None
         assert migrate.upgrade(opened.engine) is True
@@ -59,7 +63,7 @@ def test_a_migrated_database_keeps_its_data_when_reopened(services, clock):
         events_before = len(session.scalars(select(Event)).all())
     services.close()
 
-    reopened = open_services(services.location, actor="другой", clock=clock)
+    reopened = open_services(services.location, actor=Actor.bootstrap("другой"), clock=clock)
     try:
         assert reopened.settings.get("school_short_name") == "МАОУ СОШ № 7"
         [override] = reopened.calendar.overrides()
@@ -72,6 +76,58 @@ def test_a_migrated_database_keeps_its_data_when_reopened(services, clock):
             assert len(session.scalars(select(Event)).all()) == events_before == 2
     finally:
         reopened.close()
+
+
+def test_a_foundation_database_keeps_its_events_through_the_users_migration(db_location, clock):
+    """A school that ran the foundation (0001) keeps its trail: old events become changes by no known user."""
+    engine = make_engine(db_location)
+    try:
+        config = migrate.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        events_0001 = sa.table(
+            "events",
+            sa.column("at", UTCDateTime()),
+            sa.column("actor", sa.String()),
+            sa.column("entity", sa.String()),
+            sa.column("entity_id", sa.String()),
+            sa.column("action", sa.String()),
+            sa.column("before", sa.JSON()),
+            sa.column("after", sa.JSON()),
+        )
+        with engine.begin() as connection:
+            connection.execute(
+                sa.insert(events_0001).values(
+                    at=dt.datetime(2026, 9, 1, 4, 0, tzinfo=dt.UTC),
+                    actor="Иванова Н. С.",
+                    entity="settings",
+                    entity_id="school_short_name",
+                    action="set",
+                    before={"value": None},
+                    after={"value": "МАОУ СОШ № 7"},
+                )
+            )
+    finally:
+        engine.dispose()
+
+    opened = open_services(db_location, actor=Actor.bootstrap("x"), clock=clock)
+    try:
+        assert migrate.current_revision(opened.engine) == migrate.head_revision() == "0002"
+        [row] = opened.audit.page()
+        assert (row.at, row.actor, row.actor_login, row.kind, row.entity_id, row.after) == (
+            dt.datetime(2026, 9, 1, 4, 0, tzinfo=dt.UTC),
+            "Иванова Н. С.",
+            "",
+            "change",
+            "school_short_name",
+            {"value": "МАОУ СОШ № 7"},
+        )
+        with pytest.raises(DBAPIError), opened.engine.begin() as connection:  # and from now on append-only
+            connection.execute(text("DELETE FROM events"))
+        assert opened.audit.count() == 1
+    finally:
+        opened.close()
 
 
 # -- SQLite connections ------------------------------------------------------------------------------
@@ -94,7 +150,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
 
 def test_the_sqlite_folder_is_created_when_missing(tmp_path, clock):
     location = resolve_location(str(tmp_path / "new" / "folder" / "school.db"))
-    opened = open_services(location, actor="x", clock=clock)
+    opened = open_services(location, actor=Actor.bootstrap("x"), clock=clock)
     try:
         opened.settings.set("school_short_name", "МАОУ СОШ № 7")
     finally:
@@ -202,7 +258,7 @@ def _closed_port() -> int:
 def test_an_unreachable_server_gives_a_russian_service_error(clock):
     location = resolve_location(f"postgresql://office@127.0.0.1:{_closed_port()}/office", environ={})
     with pytest.raises(ServiceError) as info:
-        open_services(location, actor="x", clock=clock)
+        open_services(location, actor=Actor.bootstrap("x"), clock=clock)
     message = str(info.value)
     assert message.startswith("Не удалось открыть базу данных (PostgreSQL: ")
     assert "Проверьте путь или адрес сервера" in message
@@ -212,19 +268,19 @@ def test_a_file_that_is_not_a_database_gives_a_russian_service_error(tmp_path, c
     path = tmp_path / "notes.db"
     path.write_bytes("Это не база данных, а заметки секретаря.\n".encode() * 200)
     with pytest.raises(ServiceError) as info:
-        open_services(resolve_location(str(path)), actor="x", clock=clock)
+        open_services(resolve_location(str(path)), actor=Actor.bootstrap("x"), clock=clock)
     assert str(info.value).startswith(f"Не удалось открыть базу данных (SQLite: {path.resolve()})")
     assert path.read_bytes().startswith("Это не база данных".encode())  # the file is left alone
 
 
 def test_a_folder_given_as_the_database_gives_a_russian_service_error(tmp_path, clock):
     with pytest.raises(ServiceError) as info:
-        open_services(resolve_location(str(tmp_path)), actor="x", clock=clock)
+        open_services(resolve_location(str(tmp_path)), actor=Actor.bootstrap("x"), clock=clock)
     assert "Не удалось открыть базу данных" in str(info.value)
 
 
 def test_a_driver_that_is_not_installed_gives_a_russian_service_error(clock):
     location = resolve_location(f"postgresql+psycopg2://office@127.0.0.1:{_closed_port()}/office", environ={})
     with pytest.raises(ServiceError) as info:  # not a traceback about a missing module
-        open_services(location, actor="x", clock=clock)
+        open_services(location, actor=Actor.bootstrap("x"), clock=clock)
     assert str(info.value).startswith("Не удалось открыть базу данных (PostgreSQL: ")

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from desktop.services.demo import DEMO_PROFILE, fill_demo
 from desktop.services.registry import Services
 from desktop.ui.main_window import MainWindow
+from tests.ui.helpers import log_in
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +39,43 @@ def _no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QMessageBox, "exec", refuse)
     for name in ("about", "critical", "information", "question", "warning"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    for name in ("getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
+
+
+@dataclass
+class DialogScript:
+    """The dialogs a patched QDialog.exec was asked to show, and the steps still to play."""
+
+    steps: list[Callable[[QDialog], None]]
+    seen: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def play_dialogs(monkeypatch: pytest.MonkeyPatch, qtbot) -> Callable[..., DialogScript]:  # type: ignore[no-untyped-def]
+    """`play_dialogs(step, step, ...)`: each modal dialog that opens is shown and handed to the next step, which
+    types and clicks in it like a person; what the dialog ends with is what `exec()` returns. A dialog with
+    no step left fails the test."""
+
+    def install(*steps: Callable[[QDialog], None]) -> DialogScript:
+        script = DialogScript(list(steps))
+
+        def exec_(dialog: QDialog) -> int:
+            script.seen.append(type(dialog).__name__)
+            assert script.steps, f"unexpected dialog {type(dialog).__name__} «{dialog.windowTitle()}»"
+            step = script.steps.pop(0)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            step(dialog)
+            result = dialog.result()
+            dialog.hide()
+            return result
+
+        monkeypatch.setattr(QDialog, "exec", exec_)
+        return script
+
+    return install
 
 
 @dataclass
@@ -96,13 +134,23 @@ def open_window(qtbot) -> Callable[[Services], MainWindow]:  # type: ignore[no-u
     the «Несохранённые изменения» question.
     """
 
-    def open_(services: Services) -> MainWindow:
-        window = MainWindow(services)
+    def open_(services: Services, *, idle_lock_ms: int | None = None) -> MainWindow:
+        window = MainWindow(services, idle_lock_ms=idle_lock_ms)
         qtbot.addWidget(window, before_close_func=lambda w: w.views["settings"].profile.form.reload())
         window.resize(1280, 800)
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()
         return window
+
+    return open_
+
+
+@pytest.fixture
+def user_window(demo_services: Services, open_window) -> Callable[..., MainWindow]:  # type: ignore[no-untyped-def]
+    """`user_window("secretary")`: the demo school's main window for one of its users, after their login."""
+
+    def open_(login: str, *, idle_lock_ms: int | None = None) -> MainWindow:
+        return open_window(log_in(demo_services, login), idle_lock_ms=idle_lock_ms)
 
     return open_

@@ -1,19 +1,38 @@
-"""What a person does with the mouse, for the GUI tests."""
+"""What a person does with the mouse and the keyboard, for the GUI tests; logging a test user in."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QCheckBox,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
 
+from desktop.services.demo import DEMO_PASSWORD
+from desktop.services.registry import Services
 from desktop.ui.calendar_view import MonthGrid
+
+
+def log_in(services: Services, login: str, password: str = DEMO_PASSWORD) -> Services:
+    """The services acting as a user of the database, after a login with their password."""
+    return services.as_actor(services.users.authenticate(login, password))
 
 
 def click(qtbot, button: QAbstractButton) -> None:  # type: ignore[no-untyped-def]
     """Click a button; a disabled one does not react, as on screen."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def tick(qtbot, box: QCheckBox) -> None:  # type: ignore[no-untyped-def]
+    """Click a checkbox on its square, as a person does (its middle may be empty space that does not react)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -114,7 +114,7 @@ def test_clicking_a_day_describes_it_and_starts_the_count_there(qtbot, view):
     assert view.day_title.text() == "Пятница, 27 ноября 2026 г."
     assert view.day_details.text().splitlines() == [
         "Выходной по решению школы",
-        f"Решение школы: {QUARANTINE} (внёс Тестовый пользователь, 23.11.2026)",
+        f"Решение школы: {QUARANTINE} (внёс Демонстрационные данные, 23.11.2026)",
         "По производственному календарю: рабочий день",
     ]
     assert view.start_edit.date() == QDate(2026, 11, 27)

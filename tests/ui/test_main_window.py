@@ -21,7 +21,7 @@ def status_texts(window) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_navigation_lists_the_sections_and_a_click_opens_one(qtbot, demo_services, open_window):
     window = open_window(demo_services)
-    assert list_texts(window.nav) == ["Календарь", "Настройки"]
+    assert list_texts(window.nav) == ["Календарь", "Настройки", "Пользователи", "Журнал событий"]
     assert isinstance(window.stack.currentWidget(), CalendarView)
     assert window.views["calendar"].isVisible() and not window.views["settings"].isVisible()
 
@@ -38,8 +38,18 @@ def test_ctrl_and_the_section_number_switch_sections(qtbot, demo_services, open_
     window = open_window(demo_services)
     menus = {action.text().replace("&", ""): action.menu() for action in window.menuBar().actions()}
     shortcuts = {a.text(): a.shortcut().toString() for a in menus["Разделы"].actions()}
-    assert shortcuts == {"Календарь": "Ctrl+1", "Настройки": "Ctrl+2"}
-    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == ["Ctrl+1", "Ctrl+2"]
+    assert shortcuts == {
+        "Календарь": "Ctrl+1",
+        "Настройки": "Ctrl+2",
+        "Пользователи": "Ctrl+3",
+        "Журнал событий": "Ctrl+4",
+    }
+    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == [
+        "Ctrl+1",
+        "Ctrl+2",
+        "Ctrl+3",
+        "Ctrl+4",
+    ]
 
     qtbot.keyClick(window.nav, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.views["settings"].isVisible()

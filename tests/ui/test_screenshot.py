@@ -8,15 +8,21 @@ import pytest
 from PySide6.QtGui import QImage
 
 from desktop.cli import main
+from desktop.domain.access import Actor
 from desktop.services.demo import fill_demo
 from desktop.services.registry import open_services
 from desktop.store.db import resolve_location
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, clock) -> Path:  # type: ignore[no-untyped-def]
+def demo_db(tmp_path: Path, clock, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """The demo school; the screenshot command opens it as its administrator when nobody is named."""
+    monkeypatch.delenv("SCHOOL_OFFICE_USER", raising=False)
+    monkeypatch.delenv("SCHOOL_OFFICE_PASSWORD", raising=False)
     path = tmp_path / "demo.db"
-    services = open_services(resolve_location(str(path)), actor="Тестовый пользователь", clock=clock)
+    services = open_services(
+        resolve_location(str(path)), actor=Actor.bootstrap("Тестовый пользователь"), clock=clock
+    )
     try:
         fill_demo(services)
     finally:
@@ -30,7 +36,10 @@ def distinct_colours(image: QImage, step: int = 16) -> int:
     return len({image.pixel(x, y) for x, y in points})
 
 
-@pytest.mark.parametrize(("view", "size"), [("calendar", "1280x800"), ("settings", "1024x700")])
+@pytest.mark.parametrize(
+    ("view", "size"),
+    [("calendar", "1280x800"), ("settings", "1024x700"), ("users", "1280x800"), ("audit", "960x600")],
+)
 def test_a_section_is_saved_as_a_png_of_the_size_asked_for(qapp, demo_db, tmp_path, capsys, view, size):
     out = tmp_path / "shots" / f"{view}.png"
     code = main(["screenshot", "--db", str(demo_db), "--view", view, "--out", str(out), "--size", size])
@@ -66,7 +75,7 @@ def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, 
     code = main(["screenshot", "--db", str(demo_db), "--view", "journal", "--out", str(out)])
     assert code == 1
     err = capsys.readouterr().err
-    assert "Неизвестный раздел «journal». Доступные разделы: calendar, settings." in err
+    assert "Неизвестный раздел «journal». Доступные разделы: calendar, settings, users, audit." in err
     assert not out.exists()
 
 
@@ -84,4 +93,16 @@ def test_a_file_that_is_not_png_is_refused(qapp, demo_db, tmp_path, capsys):
     code = main(["screenshot", "--db", str(demo_db), "--view", "calendar", "--out", str(out)])
     assert code == 1
     assert "укажите файл с расширением .png, а не «calendar.jpg»" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_section_the_user_may_not_open_is_refused(qapp, demo_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SCHOOL_OFFICE_PASSWORD", "demo1234")
+    out = tmp_path / "users.png"
+    code = main(["screenshot", "--db", str(demo_db), "--user", "agent", "--view", "users", "--out", str(out)])
+    assert code != 0
+    assert (
+        "Недостаточно прав: «управление пользователями» доступно ролям: администратор."
+        in capsys.readouterr().err
+    )
     assert not out.exists()

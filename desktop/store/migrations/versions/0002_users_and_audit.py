@@ -72,6 +72,11 @@ def upgrade() -> None:
             "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
             "FOR EACH ROW EXECUTE FUNCTION events_append_only()"
         )
+        # TRUNCATE fires no row triggers: refused by a statement trigger of its own.
+        op.execute(
+            "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+            "FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()"
+        )
     else:
         for what in ("UPDATE", "DELETE"):
             op.execute(
@@ -82,6 +87,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER events_no_truncate ON events")
         op.execute("DROP TRIGGER events_append_only ON events")
         op.execute("DROP FUNCTION events_append_only()")
     else:

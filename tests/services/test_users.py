@@ -1,0 +1,464 @@
+"""Users and rights at the service level, on SQLite and PostgreSQL: each role against each guarded action,
+passwords as salted scrypt hashes, logging in with its growing delay, and the administrator's work on record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from desktop.domain.access import PERMISSIONS, Action, Actor, ActorKind, Role
+from desktop.services import users as users_module
+from desktop.services.calendar import OverrideKind
+from desktop.services.demo import DEMO_USERS
+from desktop.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, ValidationError
+from desktop.services.registry import Services, open_services
+from desktop.services.users import WRONG_CREDENTIALS
+from desktop.store.db import resolve_location
+from desktop.store.models import Base, Event, User
+from tests.conftest import FixedClock
+
+PASSWORD = "Школа-2026"
+OTHER_PASSWORD = "Гимназия-1"
+NAMES = dict(DEMO_USERS)
+
+
+def _events(services: Services, **where: Any) -> list[Event]:
+    with services.ctx.transaction() as session:
+        query = select(Event).order_by(Event.id)
+        for column, value in where.items():
+            query = query.where(getattr(Event, column) == value)
+        return list(session.scalars(query))
+
+
+def _snapshot(services: Services) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of the app: what "nothing changed" is checked against."""
+    with services.engine.connect() as connection:
+        return {
+            table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _refusal(message: str) -> tuple[str, set[str], set[str]]:
+    match = re.fullmatch(r"Недостаточно прав: «(.+)» доступно ролям: (.+)\. Ваши роли: (.+)\.", message)
+    assert match, message
+    return match[1], set(match[2].split(", ")), set(match[3].split(", "))
+
+
+# -- each role against each guarded action ----------------------------------------------------------------
+
+
+@dataclass
+class Staff:
+    """A database with one real user per role, each logged in once (scrypt is slow: shared by the module)."""
+
+    services: Services
+    clock: FixedClock
+    actors: dict[Role, Actor]
+    out: Path
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def staff(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Staff]:
+    folder = tmp_path_factory.mktemp("staff")
+    if request.param == "sqlite":
+        location = resolve_location(str(folder / "school.db"))
+    else:
+        location = resolve_location(request.getfixturevalue("postgres_server").create_database())
+    clock = FixedClock()
+    services = open_services(location, actor=Actor.bootstrap("Тестовый пользователь"), clock=clock)
+    try:
+        services.settings.set("timezone", "Asia/Yekaterinburg")
+        for role in Role:
+            services.users.add(role.value, NAMES[role], [role], PASSWORD, must_change=False)
+        actors = {role: services.users.authenticate(role.value, PASSWORD) for role in Role}
+        yield Staff(services, clock, actors, folder)
+    finally:
+        services.close()
+
+
+def _day_of(role: Role) -> dt.date:
+    return dt.date(2026, 12, 1) + dt.timedelta(days=list(Role).index(role))
+
+
+#: Each guarded action and the service call that guards it; the call returns a check of its effect.
+GUARDED: dict[Action, Callable[[Services, Role, Path], Callable[[], None]]] = {}
+
+
+def _guards(action: Action):
+    def register(call):
+        GUARDED[action] = call
+        return call
+
+    return register
+
+
+@_guards(Action.SETTINGS_EDIT)
+def _edit_settings(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    value = f"МАОУ СОШ № {list(Role).index(role) + 1}"
+    services.settings.set("school_short_name", value)
+    return lambda: _assert(services.settings.get("school_short_name") == value)
+
+
+@_guards(Action.CALENDAR_EDIT)
+def _edit_calendar(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    day = _day_of(role)
+    services.calendar.set_day(day, OverrideKind.DAY_OFF, "Карантин, приказ № 214")
+    return lambda: _assert(
+        [(o.kind, o.created_by) for o in services.calendar.overrides() if o.day == day]
+        == [(OverrideKind.DAY_OFF, NAMES[role])]
+    )
+
+
+@_guards(Action.USERS_MANAGE)
+def _manage_users(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    login = f"new.{role.value}"
+    services.users.add(login, "Новикова Анна Петровна", [Role.SECRETARY], PASSWORD)
+    return lambda: _assert(services.users.get(login).roles == {Role.SECRETARY})
+
+
+@_guards(Action.AUDIT_VIEW)
+def _view_audit(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    rows = services.audit.page()
+    count = services.audit.count()
+    return lambda: _assert(count == len(rows) and any(r.actor_login == role.value for r in rows))
+
+
+@_guards(Action.AUDIT_EXPORT)
+def _export_audit(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    written = services.audit.export(out)
+    return lambda: _assert(out.is_file() and written > 0)
+
+
+def _assert(condition: bool) -> None:
+    assert condition
+
+
+def test_every_guarded_action_has_its_service_call():
+    assert set(GUARDED) == set(PERMISSIONS)
+
+
+@pytest.mark.parametrize("action", list(PERMISSIONS), ids=str)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action: Action):
+    actor = staff.actors[role]
+    services = staff.services.as_actor(actor)
+    out = staff.out / f"audit-{role.value}-{action.value}.xlsx"
+    staff.clock.advance(minutes=1)
+    before = _snapshot(staff.services)
+
+    if role in PERMISSIONS[action]:
+        check = GUARDED[action](services, role, out)
+        check()
+        if action is not Action.AUDIT_VIEW:  # a change or an export is on record, as this user, now
+            newest = _events(staff.services)[-1]
+            assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
+            assert newest.kind == ("access" if action is Action.AUDIT_EXPORT else "change")
+    else:
+        with pytest.raises(PermissionDenied) as info:
+            GUARDED[action](services, role, out)
+        label, allowed, mine = _refusal(str(info.value))
+        assert label == action.label
+        assert allowed == {r.label for r in PERMISSIONS[action]}
+        assert mine == {role.label}
+        assert _snapshot(staff.services) == before  # no new rows, no changed ones, no new events
+        assert not out.exists()
+
+
+# -- passwords ------------------------------------------------------------------------------------------
+
+
+def test_passwords_are_stored_only_as_salted_scrypt_hashes(services):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    services.users.add("petrova", "Петрова Анна Сергеевна", [Role.SECRETARY], PASSWORD)
+    with services.ctx.transaction() as session:
+        first, second = session.scalars(select(User.password_hash).order_by(User.login)).all()
+    for stored in (first, second):
+        scheme, n, *_params_salt_and_key = stored.split("$")
+        assert scheme == "scrypt"
+        assert int(n) >= 2**14  # slow on purpose
+        assert PASSWORD not in stored and PASSWORD.encode().hex() not in stored
+    assert first != second  # the same password, a different salt
+    assert first.split("$")[4] != second.split("$")[4]
+    assert services.users.authenticate("ivanova", PASSWORD).login == "ivanova"
+    assert services.users.authenticate("petrova", PASSWORD).login == "petrova"
+    # Nothing the users list shows carries the hash.
+    assert all("scrypt" not in repr(info) for info in services.users.list())
+
+
+def test_a_new_users_login_name_roles_and_password_are_checked(services):
+    with pytest.raises(ValidationError) as info:
+        services.users.add("Иванова", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    assert "латинские буквы" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        services.users.add("ivanova", "Иванова Наталья Сергеевна", ["librarian"], PASSWORD)
+    assert "Неизвестная роль «librarian»" in str(info.value) and "secretary (секретарь)" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], "short")
+    assert str(info.value) == "Пароль должен быть не короче 8 знаков."
+    assert services.users.count() == 0
+    assert _events(services, entity="user") == []
+
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    with pytest.raises(ValidationError) as info:
+        services.users.add(" IVANOVA ", "Иванова Мария Петровна", [Role.AGENT], PASSWORD)
+    assert str(info.value) == "Логин «ivanova» уже занят."
+    assert services.users.count() == 1
+
+
+# -- logging in -----------------------------------------------------------------------------------------
+
+
+def test_the_right_password_logs_in_and_the_login_is_recorded(services, clock):
+    info = services.users.add("voronina", "Воронина Ирина Александровна", [Role.DEPUTY, Role.SECRETARY], PASSWORD)
+
+    actor = services.users.authenticate("  Voronina ", PASSWORD)  # as typed, with a capital and spaces
+
+    assert (actor.kind, actor.user_id, actor.login, actor.name) == (
+        ActorKind.USER,
+        info.id,
+        "voronina",
+        "Воронина Ирина Александровна",
+    )
+    assert actor.roles == {Role.DEPUTY, Role.SECRETARY}
+    [event] = _events(services, kind="auth")
+    assert (event.entity, event.entity_id, event.action, event.actor_id, event.actor, event.at) == (
+        "login",
+        "voronina",
+        "login",
+        info.id,
+        "Воронина Ирина Александровна",
+        clock.now,
+    )
+
+
+def test_a_wrong_password_and_an_unknown_login_get_the_same_answer_and_are_recorded(services, monkeypatch):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    checks: list[str] = []
+    real_verify = users_module.verify_password
+    monkeypatch.setattr(users_module, "verify_password", lambda pw, stored: checks.append(pw) or real_verify(pw, stored))
+
+    with pytest.raises(AuthenticationFailed) as wrong:
+        services.users.authenticate("ivanova", OTHER_PASSWORD)
+    with pytest.raises(AuthenticationFailed) as unknown:
+        services.users.authenticate("ivanov", PASSWORD)
+
+    assert str(wrong.value) == str(unknown.value) == WRONG_CREDENTIALS == "Неверный логин или пароль."
+    assert len(checks) == 2  # an unknown login costs a password check too: timing does not tell it apart
+    events = _events(services, kind="auth")
+    assert [(e.entity_id, e.action, e.after) for e in events] == [
+        ("ivanova", "failed", {"failures": 1}),
+        ("ivanov", "failed", {"failures": 1}),
+    ]
+
+
+def test_a_blocked_user_cannot_log_in_even_with_the_right_password(services):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    services.users.add("admin", "Петров Алексей Игоревич", [Role.ADMIN], PASSWORD)
+    services.users.block("ivanova")
+
+    with pytest.raises(AuthenticationFailed) as info:
+        services.users.authenticate("ivanova", PASSWORD)
+
+    assert str(info.value) == "Учётная запись заблокирована. Обратитесь к администратору программы."
+    assert [(e.entity_id, e.action) for e in _events(services, kind="auth")] == [("ivanova", "refused_blocked")]
+    services.users.unblock("ivanova")
+    assert services.users.authenticate("ivanova", PASSWORD).login == "ivanova"
+
+
+def _fail(services: Services, login: str, times: int) -> None:
+    for _ in range(times):
+        with pytest.raises(AuthenticationFailed, match="Неверный логин или пароль"):
+            services.users.authenticate(login, OTHER_PASSWORD)
+
+
+def test_after_five_wrong_passwords_the_next_attempt_waits_without_looking_at_the_password(
+    services, clock, monkeypatch
+):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    _fail(services, "ivanova", 4)
+    _fail(services, "ivanova", 1)  # the fifth wrong one in a row is still checked at once
+    checks: list[str] = []
+    real_verify = users_module.verify_password
+    monkeypatch.setattr(users_module, "verify_password", lambda pw, stored: checks.append(pw) or real_verify(pw, stored))
+
+    clock.advance(seconds=4)
+    with pytest.raises(AuthenticationFailed) as info:
+        services.users.authenticate("ivanova", PASSWORD)  # the right password, but too early
+
+    assert str(info.value) == (
+        "Слишком много неверных попыток входа подряд (5). Следующая попытка — через 1 секунду."
+    )
+    assert checks == []  # the password was not even looked at
+
+    clock.advance(seconds=1)
+    actor = services.users.authenticate("ivanova", PASSWORD)
+    assert actor.login == "ivanova"
+    assert checks == [PASSWORD]
+
+
+def test_the_wait_grows_with_each_further_wrong_password(services, clock):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    _fail(services, "ivanova", 5)
+    with pytest.raises(AuthenticationFailed, match="через 5 секунд"):
+        services.users.authenticate("ivanova", PASSWORD)
+    clock.advance(seconds=5)
+    _fail(services, "ivanova", 1)  # the sixth wrong one: now 10 seconds
+
+    clock.advance(seconds=9)
+    with pytest.raises(AuthenticationFailed, match=r"подряд \(6\)\. Следующая попытка — через 1 секунду"):
+        services.users.authenticate("ivanova", PASSWORD)
+    clock.advance(seconds=1)
+    _fail(services, "ivanova", 1)  # the seventh: 20 seconds
+    with pytest.raises(AuthenticationFailed, match="через 20 секунд"):
+        services.users.authenticate("ivanova", PASSWORD)
+    clock.advance(seconds=20)
+    assert services.users.authenticate("ivanova", PASSWORD).login == "ivanova"
+
+
+def test_a_wrong_login_is_delayed_too(services, clock):
+    _fail(services, "nobody", 5)
+    with pytest.raises(AuthenticationFailed, match="Слишком много неверных попыток"):
+        services.users.authenticate("nobody", PASSWORD)
+
+
+def test_a_successful_login_resets_the_count(services, clock):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    _fail(services, "ivanova", 5)
+    clock.advance(seconds=5)
+    services.users.authenticate("ivanova", PASSWORD)
+
+    _fail(services, "ivanova", 4)  # without the reset this would be the 6th to 9th in a row: delayed
+    assert services.users.authenticate("ivanova", PASSWORD).login == "ivanova"
+
+
+def test_a_password_reset_lifts_the_wait_and_must_be_changed_at_the_next_login(services, clock):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD, must_change=False)
+    _fail(services, "ivanova", 5)
+    with pytest.raises(AuthenticationFailed, match="Слишком много неверных попыток"):
+        services.users.authenticate("ivanova", PASSWORD)
+
+    info = services.users.reset_password("ivanova", OTHER_PASSWORD)
+
+    assert info.must_change_password
+    actor = services.users.authenticate("ivanova", OTHER_PASSWORD)  # at once: no wait left
+    assert services.users.must_change_password(actor)
+    with pytest.raises(AuthenticationFailed, match="Неверный логин или пароль"):
+        services.users.authenticate("ivanova", PASSWORD)  # the old password no longer works
+
+
+def test_changing_ones_own_password_needs_the_current_one(services):
+    services.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    actor = services.users.authenticate("ivanova", PASSWORD)
+    assert services.users.must_change_password(actor)  # a new user chooses their own password
+    own = services.as_actor(actor)
+
+    with pytest.raises(ValidationError) as info:
+        own.users.change_own_password(OTHER_PASSWORD, "Новый-пароль-1")
+    assert str(info.value) == "Текущий пароль введён неверно."
+    with pytest.raises(ValidationError) as info:
+        own.users.change_own_password(PASSWORD, "ivanova")
+    assert str(info.value) == "Пароль должен быть не короче 8 знаков."
+    assert _events(services, action="change_password") == []
+
+    own.users.change_own_password(PASSWORD, "Новый-пароль-1")
+
+    assert not services.users.must_change_password(actor)
+    assert services.users.authenticate("ivanova", "Новый-пароль-1").login == "ivanova"
+    with pytest.raises(AuthenticationFailed):
+        services.users.authenticate("ivanova", PASSWORD)
+    [event] = _events(services, action="change_password")
+    assert (event.actor_id, event.actor, event.entity_id) == (actor.user_id, "Иванова Наталья Сергеевна", "ivanova")
+
+
+def test_only_a_logged_in_user_has_an_own_password(services):
+    with pytest.raises(ServiceError, match="только войдя в программу под своим логином"):
+        services.users.change_own_password(PASSWORD, OTHER_PASSWORD)
+
+
+# -- the administrator's work -------------------------------------------------------------------------
+
+
+def test_the_first_administrator_is_created_only_once(services):
+    admin = services.users.create_first_admin("admin", "Петров Алексей Игоревич", PASSWORD)
+    assert (admin.login, admin.roles, admin.active, admin.must_change_password) == (
+        "admin",
+        {Role.ADMIN},
+        True,
+        False,
+    )
+    with pytest.raises(ServiceError, match="Администратор уже создан"):
+        services.users.create_first_admin("admin2", "Соколова Елена Викторовна", PASSWORD)
+    assert [u.login for u in services.users.list()] == ["admin"]
+
+
+def test_the_last_active_administrator_cannot_be_blocked_or_lose_the_role(services):
+    services.users.add("petrov", "Петров Алексей Игоревич", [Role.ADMIN], PASSWORD)
+    services.users.add("sokolova", "Соколова Елена Викторовна", [Role.ADMIN, Role.DIRECTOR], PASSWORD)
+    services.users.block("sokolova")  # a blocked administrator does not count
+    events = len(_events(services))
+
+    with pytest.raises(ServiceError) as info:
+        services.users.block("petrov")
+    assert str(info.value) == (
+        "«Петров Алексей Игоревич» — единственный действующий администратор: сначала назначьте другого."
+    )
+    with pytest.raises(ServiceError, match="единственный действующий администратор"):
+        services.users.set_roles("petrov", [Role.DIRECTOR])
+    assert services.users.get("petrov").active
+    assert services.users.get("petrov").roles == {Role.ADMIN}
+    assert len(_events(services)) == events
+
+    services.users.unblock("sokolova")
+    assert services.users.set_roles("petrov", [Role.DIRECTOR]).roles == {Role.DIRECTOR}
+    with pytest.raises(ServiceError, match="единственный действующий администратор"):
+        services.users.block("sokolova")
+
+
+def test_an_administrator_cannot_block_himself(services):
+    services.users.add("petrov", "Петров Алексей Игоревич", [Role.ADMIN], PASSWORD)
+    services.users.add("sokolova", "Соколова Елена Викторовна", [Role.ADMIN], PASSWORD)
+    petrov = services.as_actor(services.users.authenticate("petrov", PASSWORD))
+
+    with pytest.raises(ServiceError) as info:
+        petrov.users.block("petrov")
+
+    assert str(info.value) == "Нельзя заблокировать самого себя."
+    assert services.users.get("petrov").active
+    petrov.users.block("sokolova")  # another administrator, though, he may
+    assert not services.users.get("sokolova").active
+
+
+def test_every_change_of_a_user_is_recorded_with_who_did_it(services, clock):
+    services.users.add("petrov", "Петров Алексей Игоревич", [Role.ADMIN], PASSWORD)
+    actor = services.users.authenticate("petrov", PASSWORD)
+    admin = services.as_actor(actor)
+
+    admin.users.add("ivanova", "Иванова Наталья Сергеевна", [Role.SECRETARY], PASSWORD)
+    clock.advance(minutes=1)
+    admin.users.set_roles("ivanova", [Role.SECRETARY, Role.OPERATOR])
+    admin.users.rename("ivanova", "Иванова-Смирнова Наталья Сергеевна")
+    admin.users.block("ivanova")
+    admin.users.unblock("ivanova")
+    admin.users.reset_password("ivanova", OTHER_PASSWORD)
+
+    events = _events(services, entity="user", entity_id="ivanova")
+    assert [(e.action, e.before, e.after) for e in events] == [
+        ("add", None, {"full_name": "Иванова Наталья Сергеевна", "roles": ["secretary"], "active": True}),
+        ("set_roles", {"roles": ["secretary"]}, {"roles": ["operator", "secretary"]}),
+        ("rename", {"full_name": "Иванова Наталья Сергеевна"}, {"full_name": "Иванова-Смирнова Наталья Сергеевна"}),
+        ("block", {"active": True}, {"active": False}),
+        ("unblock", {"active": False}, {"active": True}),
+        ("reset_password", None, None),
+    ]
+    assert {(e.actor_id, e.actor, e.kind) for e in events} == {(actor.user_id, "Петров Алексей Игоревич", "change")}
+    assert events[0].at == clock.now - dt.timedelta(minutes=1)
+    assert events[-1].at == clock.now
+    assert all(OTHER_PASSWORD not in repr((e.before, e.after)) for e in events)  # no password in the trail
