@@ -8,16 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +24,7 @@ from desktop.domain.russian import plural, short_date
 from desktop.services.audit import ENTITY_LABELS, KIND_LABELS, AuditFilter, AuditRow, AuditService
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
-from desktop.ui.widgets import Banner
+from desktop.ui.widgets import Banner, record_table
 
 AUDIT_COLUMNS = ("Дата и время", "Пользователь", "Вид", "Объект", "Номер", "Действие", "Было", "Стало")
 #: Rows fetched from the database at a time, as the table is scrolled.
@@ -220,17 +217,7 @@ class AuditView(QWidget):
         layout.addLayout(second)
 
         self.model = AuditModel(services.audit, services.settings.timezone(), self)
-        self.table = QTableView(self)
-        self.table.setObjectName("audit_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table = record_table(self, "audit_table", self.model, row_padding=8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         metrics = self.fontMetrics()

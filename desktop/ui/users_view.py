@@ -8,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +32,7 @@ from desktop.ui.checked_form import (
     new_password_problem,
     repeat_problem,
 )
-from desktop.ui.widgets import Banner, ErrorLabel, confirm, ok_cancel_buttons
+from desktop.ui.widgets import Banner, ErrorLabel, confirm, ok_cancel_buttons, record_table
 
 USER_COLUMNS = ("ФИО", "Логин", "Роли", "Состояние")
 BLOCKED_COLOUR = "#8a8a8a"
@@ -336,17 +334,7 @@ class UsersView(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.model = UsersModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("users_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = record_table(self, "users_table", self.model, row_padding=10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
