@@ -48,6 +48,13 @@ class Action(StrEnum):
     USERS_MANAGE = "users.manage"
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
+    APPEALS_VIEW = "appeals.view"
+    APPEALS_REGISTER = "appeals.register"
+    APPEALS_ANSWER = "appeals.answer"
+    APPEALS_FORWARD = "appeals.forward"
+    APPEALS_IMPORT = "appeals.import"
+    APPEALS_EXPORT = "appeals.export"
+    APPEALS_SWEEP = "appeals.sweep"
 
     @property
     def label(self) -> str:
@@ -60,6 +67,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.USERS_MANAGE: "управление пользователями",
     Action.AUDIT_VIEW: "просмотр журнала событий",
     Action.AUDIT_EXPORT: "выгрузка журнала событий",
+    Action.APPEALS_VIEW: "просмотр обращений",
+    Action.APPEALS_REGISTER: "регистрация обращений",
+    Action.APPEALS_ANSWER: "ответ на обращение",
+    Action.APPEALS_FORWARD: "передача обращения в СУИ («Вне компетенции»)",
+    Action.APPEALS_IMPORT: "загрузка реестра обращений",
+    Action.APPEALS_EXPORT: "выгрузка реестра обращений",
+    Action.APPEALS_SWEEP: "передача просроченных обращений на следующий уровень",
 }
 
 #: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
@@ -72,10 +86,21 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # The trail names staff and the children whose data they opened: the administrator and the director.
     Action.AUDIT_VIEW: frozenset({Role.ADMIN, Role.DIRECTOR}),
     Action.AUDIT_EXPORT: frozenset({Role.ADMIN, Role.DIRECTOR}),
+    # seed 000: the secretary registers, the deputy director works the first level, the director the second and
+    # sees what has left the school. The administrator runs the program, not the appeals: no personal data.
+    Action.APPEALS_VIEW: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
+    Action.APPEALS_REGISTER: frozenset({Role.DEPUTY, Role.SECRETARY}),
+    Action.APPEALS_ANSWER: frozenset({Role.DIRECTOR, Role.DEPUTY}),
+    # seed 000 §2 gives «Вне компетенции» to the deputy director; decision (DOMAIN.md §2): the director too.
+    Action.APPEALS_FORWARD: frozenset({Role.DIRECTOR, Role.DEPUTY}),
+    Action.APPEALS_IMPORT: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
+    Action.APPEALS_EXPORT: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
+    # Escalation only applies the rules of seed 000 §2 to time passing: anybody's app may run it.
+    Action.APPEALS_SWEEP: frozenset(Role),
 }
 
 #: What the built-in system actor (the periodic sweep) may do without a password.
-SYSTEM_ACTIONS: frozenset[Action] = frozenset()  # the escalation sweep comes with the appeals
+SYSTEM_ACTIONS: frozenset[Action] = frozenset({Action.APPEALS_SWEEP})
 
 
 def allowed_roles(action: Action) -> frozenset[Role]:
