@@ -27,6 +27,8 @@ ENTITY_LABELS = {
     "user": "пользователь",
     "login": "вход в программу",
     "audit": "журнал событий",
+    "appeal_import": "обращения: загрузка реестра",
+    "appeals": "реестр обращений",
 }
 
 ACTION_LABELS = {
@@ -49,6 +51,9 @@ ACTION_LABELS = {
     "unlock": "разблокировка экрана",
     "export": "выгрузка",
     "open": "просмотр",
+    "import": "загрузка из файла",
+    "answer_email": "письмо с ответом заявителю (.eml)",
+    "notice_letter": "письмо в Департамент (PDF)",
 }
 
 #: The columns of the exported trail (`school-office export audit`): a contract for those who read the file.

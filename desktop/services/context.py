@@ -36,10 +36,17 @@ class ServiceContext:
         return self.actor.may(action)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends normally, rolled back on any error."""
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends normally, rolled back on any error.
+
+        `write` takes SQLite's write lock at the start (BEGIN IMMEDIATE), for a unit that reads and then writes
+        what it read (a register number, a sweep): two at once then run one after the other instead of failing
+        on a stale snapshot. PostgreSQL needs nothing here: such units lock the rows they change.
+        """
         session = self.sessions()
         try:
+            if write and session.get_bind().dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

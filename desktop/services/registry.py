@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 from desktop.domain.access import Actor
+from desktop.services.appeals import AppealsService
+from desktop.services.appeals_io import AppealsExchange
 from desktop.services.audit import AuditService
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext, utc_now
@@ -39,6 +41,8 @@ class Services:
     calendar: CalendarService
     users: UsersService
     audit: AuditService
+    appeals: AppealsService
+    appeals_io: AppealsExchange
 
     @property
     def actor(self) -> Actor:
@@ -86,12 +90,15 @@ def open_services(
 
 def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> Services:
     settings = SettingsService(ctx)
+    calendar = CalendarService(ctx)
     return Services(
         location=location,
         engine=engine,
         ctx=ctx,
         settings=settings,
-        calendar=CalendarService(ctx),
+        calendar=calendar,
         users=UsersService(ctx),
         audit=AuditService(ctx, settings.timezone),
+        appeals=AppealsService(ctx, settings, calendar),
+        appeals_io=AppealsExchange(ctx, settings, calendar),
     )

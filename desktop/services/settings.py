@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop.domain.access import Action
+from desktop.domain.appeals import DEFAULT_ATTACHMENT_LIMIT_MIB, email_problem
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store.models import Setting
@@ -120,6 +121,17 @@ def _url(label: str) -> Validator:
     return check
 
 
+def _email(label: str) -> Validator:
+    def check(value: str) -> str:
+        value = value.strip()
+        problem = email_problem(value)
+        if problem:
+            raise ValueError(f"{label}: {problem}")
+        return value
+
+    return check
+
+
 def _optional(validator: Validator) -> Validator:
     def check(value: str) -> str:
         return validator(value) if value.strip() else ""
@@ -127,11 +139,11 @@ def _optional(validator: Validator) -> Validator:
     return check
 
 
-def _minutes(label: str, low: int, high: int) -> Validator:
+def _minutes(label: str, low: int, high: int, unit: str = "минут") -> Validator:
     def check(value: str) -> str:
         value = value.strip()
         if not value.isdigit() or not low <= int(value) <= high:
-            raise ValueError(f"«{label}»: целое число минут от {low} до {high}.")
+            raise ValueError(f"«{label}»: целое число {unit} от {low} до {high}.")
         return str(int(value))
 
     return check
@@ -201,6 +213,21 @@ SPECS: tuple[SettingSpec, ...] = (
         default=lambda: str(DEFAULT_IDLE_LOCK_MINUTES),
         hint="Компьютеры канцелярии общие: окно блокируется, если им не пользуются столько минут",
     ),
+    SettingSpec(
+        "school_email",
+        "Электронная почта школы",
+        _optional(_email("Электронная почта школы")),
+        required=False,
+        hint="С этого адреса уходят ответы заявителям по e-mail",
+    ),
+    SettingSpec(
+        "appeal_attachment_mib",
+        "Обращения: наибольший размер файла, МБ",
+        _minutes("Обращения: наибольший размер файла, МБ", 1, 100, "мегабайт"),
+        required=False,
+        default=lambda: str(DEFAULT_ATTACHMENT_LIMIT_MIB),
+        hint="Файл, приложенный к обращению или к ответу, не может быть больше",
+    ),
 )
 
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
@@ -258,6 +285,10 @@ class SettingsService:
             for spec in SPECS
             if spec.required and not stored.get(spec.key, "").strip() and not spec.default()
         ]
+
+    def appeal_attachment_limit(self) -> int:
+        """The largest file an appeal or its answer may carry, in bytes."""
+        return int(self.get("appeal_attachment_mib")) * 1024 * 1024
 
     def idle_lock_minutes(self) -> int:
         return int(self.get("idle_lock_minutes"))

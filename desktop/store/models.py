@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -131,3 +144,111 @@ class Event(Base):
     action: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+
+
+class NumberCounter(Base):
+    """The last register number given in a series and year («О» for appeals): numbers without gaps."""
+
+    __tablename__ = "number_counters"
+
+    series: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Blob(Base):
+    """A file's bytes, stored once under their SHA-256 however many records attach them."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    """A file attached to a record: the original name is data, never a path."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class Appeal(Base):
+    """A parent's appeal (seed 000) with its current state on the row, so that a queue is one indexed query."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_appeals_status_due_at", "status", "due_at"),
+        # The queue's filters: open appeals by level, and the escalated ones, each in due order.
+        Index("ix_appeals_queue_level", "status", "level", "due_sort"),
+        Index("ix_appeals_queue_escalated", "status", "escalated", "due_sort"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    external_number: Mapped[str] = mapped_column(String(64), default="", index=True)
+    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    reg_date: Mapped[dt.date] = mapped_column(Date, index=True)  # in the school's time zone
+    applicant: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    child_name: Mapped[str] = mapped_column(String(200), default="")
+    child_class: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    rubric: Mapped[str] = mapped_column(String(16), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    level: Mapped[str] = mapped_column(String(16))
+    level_rank: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    level_since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: due_at, or a moment after every real one when there is no term: what the queue sorts by, with an index.
+    due_sort: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    answer_delivery: Mapped[str] = mapped_column(String(16), default="")
+    answer_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    thread_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # the first appeal's id
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), nullable=True)
+    repeat_no: Mapped[int] = mapped_column(Integer, default=0)
+    notice_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Number, source number, applicant and text in lower case, folded by Python: the queue's search box looks
+    #: here, alike on SQLite and on a PostgreSQL server whatever its locale.
+    search: Mapped[str] = mapped_column(Text, default="")
+
+
+class AppealStep(Base):
+    """One thing that happened to an appeal: registered, escalated, forwarded to the СУИ, answered, notified.
+
+    (appeal, kind, level) is unique: the database itself refuses a second record of the same escalation.
+    """
+
+    __tablename__ = "appeal_steps"
+    __table_args__ = (UniqueConstraint("appeal_id", "kind", "level", name="uq_appeal_steps_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))  # indexed by the unique constraint
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    counted_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    term: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")

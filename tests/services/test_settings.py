@@ -24,6 +24,8 @@ GOOD = {
     "ejournal_name": "Дневник.ру",
     "ejournal_url": "https://dnevnik.ru",
     "idle_lock_minutes": "20",
+    "school_email": "school45@kurgan.example.ru",
+    "appeal_attachment_mib": "15",
 }
 
 PROFILE_KEYS = [
