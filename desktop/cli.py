@@ -157,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("login", metavar="ЛОГИН")
     _command(users, "passwd", f"сменить свой пароль (новый — из ${ENV_NEW_PASSWORD} или запрос)", _cmd_users_passwd)
 
+    import_ = _actions(_command(commands, "import", "загрузить данные из файла Excel (.xlsx) или CSV"))
+    appeals_in = _command(
+        import_,
+        "appeals",
+        "реестр обращений из другой системы: всё или ничего, ошибки — списком (файл, строка, столбец)",
+        _cmd_import_appeals,
+    )
+    appeals_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
+
     export = _command(commands, "export", "выгрузить журнал или отчёт в Excel", _cmd_export)
     export.add_argument("report", nargs="?", metavar="ОТЧЁТ", help="что выгрузить; список — --list")
     export.add_argument("--list", action="store_true", help="перечислить отчёты")
@@ -164,8 +173,30 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", metavar="ДАТА", help="по эту дату включительно")
     export.add_argument("--out", metavar="ФАЙЛ.xlsx")
 
+    sweep = _command(
+        commands,
+        "sweep",
+        "передать просроченные обращения на следующий уровень (без входа: от имени системы)",
+        _cmd_sweep,
+    )
+    sweep.add_argument(
+        "--now", metavar="ГГГГ-ММ-ДДTЧЧ:ММ", help="момент по времени школы (по умолчанию — сейчас)"
+    )
+
+    print_ = _actions(_command(commands, "print", "напечатать документ в PDF"))
+    notice = _command(
+        print_, "notice", "письмо в Департамент о 5-м и следующем повторном обращении", _cmd_print_notice
+    )
+    notice.add_argument("number", metavar="НОМЕР", help="номер обращения, например О-2026/0001")
+    notice.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
+
+    appeals = _actions(_command(commands, "appeals", "обращения"))
+    email = _command(appeals, "email", "ответ заявителю письмом: файл .eml для почтовой программы", _cmd_appeals_email)
+    email.add_argument("number", metavar="НОМЕР", help="номер обращения, например О-2026/0001")
+    email.add_argument("--out", required=True, metavar="ФАЙЛ.eml")
+
     shot = _command(commands, "screenshot", "снимок раздела программы в PNG (без окна на экране)", _cmd_screenshot)
-    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: calendar, settings, users, audit")
+    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: appeals, appeal-card, director, calendar, settings, users, audit")
     shot.add_argument("--out", required=True, metavar="ФАЙЛ.png")
     shot.add_argument("--size", default="1280x800", metavar="ШxВ", help="размер окна, по умолчанию 1280x800")
     return parser
@@ -186,21 +217,21 @@ def _open_database(args: argparse.Namespace):  # -> Services, nobody logged in y
     return services
 
 
-def _open(args: argparse.Namespace, *, demo_admin: bool = False):  # -> Services acting as the user
+def _open(args: argparse.Namespace, *, demo_login: str | None = None):  # -> Services acting as the user
     """Open the database and log in as the user of --user / $SCHOOL_OFFICE_USER with $SCHOOL_OFFICE_PASSWORD.
 
     A database that has no users yet is worked on without logging in (the person setting it up), with a
-    warning. With `demo_admin`, the demonstration database is opened as its administrator when nobody is named.
+    warning. With `demo_login`, the demonstration database is opened as that demo user when nobody is named.
     """
     services = _open_database(args)
     try:
-        return services.as_actor(_who(args, services, demo_admin=demo_admin))
+        return services.as_actor(_who(args, services, demo_login=demo_login))
     except BaseException:
         services.close()
         raise
 
 
-def _who(args: argparse.Namespace, services, *, demo_admin: bool):  # -> Actor
+def _who(args: argparse.Namespace, services, *, demo_login: str | None):  # -> Actor
     from desktop.domain.access import Actor
     from desktop.services.registry import computer_user
 
@@ -213,10 +244,10 @@ def _who(args: argparse.Namespace, services, *, demo_admin: bool):  # -> Actor
         return Actor.bootstrap(computer_user())
     login = (getattr(args, "user", None) or os.environ.get(ENV_USER, "")).strip()
     password = os.environ.get(ENV_PASSWORD)
-    if not login and demo_admin and services.settings.is_demo():
+    if not login and demo_login and services.settings.is_demo():
         from desktop.services.demo import DEMO_PASSWORD
 
-        login, password = "admin", DEMO_PASSWORD
+        login, password = demo_login, DEMO_PASSWORD
     if not login:
         raise CommandError(
             f"Укажите, от чьего имени выполнить команду: --user ЛОГИН или переменная {ENV_USER} "
@@ -385,7 +416,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise CommandError(f"Снимок сохраняется в PNG: укажите файл с расширением .png, а не «{out.name}».")
-    from desktop.ui.screenshot import SMALLEST, VIEWS, render_view
+    from desktop.ui.screenshot import SMALLEST, VIEWS, demo_login, render_view
 
     if args.view not in VIEWS:
         raise CommandError(f"Неизвестный раздел «{args.view}». Доступные разделы: {', '.join(VIEWS)}.")
@@ -394,7 +425,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
             f"Размер {args.size} меньше наименьшего размера окна программы {SMALLEST[0]}x{SMALLEST[1]}: "
             "укажите размер не меньше."
         )
-    services = _open(args, demo_admin=True)
+    services = _open(args, demo_login=demo_login(args.view))
     try:
         render_view(services, args.view, out, (width, height))
     finally:
@@ -474,6 +505,7 @@ def _cmd_users_passwd(args: argparse.Namespace) -> int:
 #: What `export` can write: name → (description, handler).
 EXPORTS: dict[str, str] = {
     "audit": "журнал событий: кто, когда, что изменил, открыл или выгрузил",
+    "appeals": "реестр обращений: номера, даты, заявители, уровни, сроки, статусы, повторы, ответы",
 }
 
 
@@ -496,10 +528,84 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("Дата «--from» позже даты «--to».")
     services = _open(args)
     try:
-        count = services.audit.export(Path(args.out), AuditFilter(date_from=date_from, date_to=date_to))
+        if args.report == "appeals":
+            count = services.appeals_io.export(Path(args.out), date_from=date_from, date_to=date_to)
+        else:
+            count = services.audit.export(Path(args.out), AuditFilter(date_from=date_from, date_to=date_to))
     finally:
         services.close()
     print(f"Выгружено записей: {count}. Файл: {args.out}")
+    return EXIT_OK
+
+
+def _cmd_import_appeals(args: argparse.Namespace) -> int:
+    from desktop.services.tabular import ImportFailed
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"Файл не найден: {path}")
+    services = _open(args)
+    try:
+        result = services.appeals_io.import_file(path)
+    except ImportFailed as exc:
+        # Every problem, one a line, so that the whole file can be put right in one go.
+        count = len(exc.problems)
+        print(f"Ошибка: файл {path.name} не загружен, ничего не записано. Ошибок: {count}.", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        services.close()
+    print(result.describe())
+    return EXIT_OK
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from desktop.domain.access import Actor
+
+    services = _open_database(args)
+    try:
+        system = services.as_actor(Actor.system())
+        now = None
+        if args.now:
+            from desktop.services.tabular import parse_local_datetime, school_moment
+
+            try:
+                local = parse_local_datetime(args.now)
+            except ValueError as exc:
+                raise CommandError(f"--now: {exc}") from None
+            now = school_moment(local.value, system.settings.timezone())
+        result = system.appeals.sweep(now)
+    finally:
+        services.close()
+    print(result.describe())
+    return EXIT_OK
+
+
+def _appeal_id(services, number: str) -> int:  # type: ignore[no-untyped-def]
+    found = services.appeals.find(number)
+    if found is None:
+        raise CommandError(f"Обращение «{number}» не найдено: укажите его номер, например О-2026/0001.")
+    return int(found)
+
+
+def _cmd_print_notice(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        path = services.appeals_io.write_notice_letter(_appeal_id(services, args.number), Path(args.out))
+    finally:
+        services.close()
+    print(f"Письмо в Департамент по обращению {args.number} сохранено: {path}")
+    return EXIT_OK
+
+
+def _cmd_appeals_email(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        path = services.appeals_io.write_answer_email(_appeal_id(services, args.number), Path(args.out))
+    finally:
+        services.close()
+    print(f"Письмо с ответом на обращение {args.number} сохранено: {path} (откройте его в почтовой программе и отправьте)")
     return EXIT_OK
 
 

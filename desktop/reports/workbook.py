@@ -1,5 +1,6 @@
 """A register as an Excel sheet people can read and print: title, bold frozen header, filters, fitted widths,
-real dates, landscape fit to width with the header repeated on every page. Rows are streamed (write-only)."""
+real dates, landscape fit to width with the header repeated on every page. Rows are streamed (write-only); a row
+may be `Marked` with a background colour (an overdue appeal)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ class Column:
     wrap: bool = False
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A row with a background colour (RGB hex, e.g. "F8D7DA") that makes it stand out: overdue, needs a look."""
+
+    values: Sequence[object]
+    fill: str
+
+
 def write_register(
     path: Path,
     *,
@@ -39,7 +48,7 @@ def write_register(
     title: str,
     subtitle: str,
     columns: Sequence[Column],
-    rows: Iterable[Sequence[object]],
+    rows: Iterable[Sequence[object] | Marked],
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write one sheet to `path` (atomically: a half-written file never replaces a good one); returns the row count."""
@@ -76,10 +85,17 @@ def write_register(
     count = 0
     partial = path.with_name(path.name + ".part")
     try:
+        fills: dict[str, PatternFill] = {}
         for row in rows:
+            fill = None
+            if isinstance(row, Marked):
+                fill = fills.setdefault(row.fill, PatternFill("solid", fgColor=row.fill))
+                row = row.values
             cells = []
             for column, value in zip(columns, row, strict=True):
                 cell = WriteOnlyCell(ws, value)
+                if fill is not None:
+                    cell.fill = fill
                 if column.number_format and isinstance(value, (dt.date, int, float)):
                     cell.number_format = column.number_format
                 if column.wrap:
