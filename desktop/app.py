@@ -1,4 +1,4 @@
-"""Start-up of the GUI: the Qt application in Russian, the database and its migrations, login, first run, main window."""
+"""Start-up of the GUI: Russian Qt application, database and migrations, escalation sweep, login, main window."""
 
 from __future__ import annotations
 
@@ -98,6 +98,10 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
             from desktop.services.demo import fill_demo
 
             fill_demo(services)
+        from desktop.ui.sweeper import SweepOutcome, run_sweep
+
+        # Appeals whose term passed while no computer ran the program move on before anybody looks at them.
+        swept: SweepOutcome | None = run_sweep(services)
         login = (user or os.environ.get(ENV_USER, "")).strip()
         while True:
             user_services = sign_in(services, login)
@@ -107,6 +111,9 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
             if window is None:
                 return 0
             window.resize(1280, 800)
+            if swept is not None:
+                window.show_sweep(swept)
+                swept = None  # the next person's window shows the next sweep
             window.show()
             code = app.exec()
             if not window.switch_requested:

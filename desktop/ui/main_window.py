@@ -23,13 +23,17 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.domain.access import Action, ActorKind
+from desktop.domain.appeals import Level
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
+from desktop.ui.appeals_view import AppealsView
 from desktop.ui.audit_view import AuditView
 from desktop.ui.calendar_view import CalendarView
+from desktop.ui.director_view import DirectorView
 from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.settings_view import SettingsView
+from desktop.ui.sweeper import Sweeper, SweepOutcome
 from desktop.ui.users_view import UsersView
 
 #: The smallest the window can be made: the calendar's grid and panel side by side.
@@ -49,6 +53,8 @@ class Section:
 
 #: The sections in the order of the navigation list; later issues add theirs here.
 SECTIONS: tuple[Section, ...] = (
+    Section("appeals", "Обращения", AppealsView, Action.APPEALS_VIEW),
+    Section("director", "Директору", DirectorView, Action.APPEALS_VIEW),
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
     Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),
@@ -117,6 +123,7 @@ class MainWindow(QMainWindow):
         self.content.addWidget(self.stack)
         self.content.setStretchFactor(1, 1)
         self.content.setChildrenCollapsible(False)
+        self.content.setSizes([self.nav.minimumWidth(), 10_000])  # the room goes to the section
         self.lock_screen = LockScreen(services, self)
         self.lock_screen.unlocked.connect(self._unlocked)
         self.lock_screen.switch_user.connect(self.switch_user)
@@ -132,6 +139,9 @@ class MainWindow(QMainWindow):
         settings_view.profile_saved.connect(self._update_title)
         settings_view.profile_saved.connect(calendar_view.refresh)  # the time zone decides what "today" is
         settings_view.profile_saved.connect(self._update_idle_interval)
+        director_view = self.views.get("director")
+        if isinstance(director_view, DirectorView) and "appeals" in self.views:
+            director_view.open_queue.connect(self.show_appeals)
 
         self.school_label = QLabel(self)
         self.user_label = QLabel(f"Пользователь: {who_text(self._actor)}", self)
@@ -152,6 +162,9 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(lambda: self.lock("idle_lock"))
         if self.can_lock:
             self.idle.start()
+        self.sweeper = Sweeper(services, self)
+        self.sweeper.swept.connect(self.show_sweep)
+        self.sweeper.start()
         self.nav.setCurrentRow(0)
         self.nav.setFocus()
 
@@ -221,6 +234,24 @@ class MainWindow(QMainWindow):
     def current_section(self) -> str:
         return self.sections[self.stack.currentIndex()].key
 
+    def show_appeals(self, preset: str, level: Level | None = None) -> AppealsView:
+        """Switch to «Обращения» showing the queue filtered by `preset` (and `level`): a count's click."""
+        view = self.show_section("appeals")
+        assert isinstance(view, AppealsView)
+        view.show_filter(preset, level=level)
+        return view
+
+    # -- the escalation sweep ------------------------------------------------------------------------
+
+    def show_sweep(self, outcome: SweepOutcome) -> None:
+        """A sweep's result in the status bar; the queues are read again when appeals moved."""
+        self.statusBar().showMessage(outcome.text, 30_000 if outcome.escalated or outcome.failed else 10_000)
+        if outcome.escalated:
+            for key in ("appeals", "director"):
+                refresh = getattr(self.views.get(key), "refresh", None)
+                if callable(refresh):
+                    refresh()
+
     # -- who is at the keyboard ----------------------------------------------------------------------
 
     def change_password(self) -> None:
@@ -283,6 +314,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.idle.stop()
+        self.sweeper.stop()
         event.accept()
 
     def _ask_to_save(self, settings_view: SettingsView) -> bool:

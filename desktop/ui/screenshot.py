@@ -1,4 +1,4 @@
-"""Render a section of the main window offscreen to a PNG (`school-office screenshot`)."""
+"""Render a section of the main window (or an appeal's card over it) offscreen to a PNG (`school-office screenshot`)."""
 
 from __future__ import annotations
 
@@ -8,36 +8,96 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pathlib import Path  # noqa: E402
 
-from PySide6.QtCore import QEvent  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QRect  # noqa: E402
+from PySide6.QtGui import QColor, QPainter, QPen  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop.services.errors import PermissionDenied  # noqa: E402
+from desktop.domain.access import Action  # noqa: E402
+from desktop.services.appeals import AppealFilter, SortKey  # noqa: E402
+from desktop.services.errors import PermissionDenied, ServiceError  # noqa: E402
 from desktop.services.registry import Services  # noqa: E402
 from desktop.ui.main_window import MIN_SIZE, SECTIONS, MainWindow  # noqa: E402
 
-VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS)
+#: Views that are not sections: the card of an appeal, shown over the queue.
+EXTRA_VIEWS: dict[str, Action] = {"appeal-card": Action.APPEALS_VIEW}
+VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS) + tuple(EXTRA_VIEWS)
 #: The smallest snapshot: the main window's own minimum size.
 SMALLEST: tuple[int, int] = MIN_SIZE
+#: Who of the demo school's users may open each view (the demo administrator sees no appeals: personal data).
+DEMO_LOGINS: dict[str, str] = {"appeals": "deputy", "appeal-card": "deputy", "director": "director"}
+
+
+def demo_login(view: str) -> str:
+    """The demo user a snapshot of `view` is taken as when nobody is named: the administrator, or whoever works
+    with appeals for their views."""
+    return DEMO_LOGINS.get(view, "admin")
+
+
+def needed_right(view: str) -> Action | None:
+    if view in EXTRA_VIEWS:
+        return EXTRA_VIEWS[view]
+    return next(s for s in SECTIONS if s.key == view).needs
+
+
+def interesting_appeal(services: Services) -> int | None:
+    """An appeal worth showing on a card: a long way up the chain (every term explained), a thread; else any."""
+    appeals = services.appeals
+    candidates: dict[int, int] = {}
+    for flt in (AppealFilter(notices=True), AppealFilter(escalated=True), AppealFilter(left_school=True)):
+        for row in appeals.page(flt, sort=SortKey.REGISTERED, descending=True, limit=10):
+            card = appeals.card(row.id, record_access=False)  # only looked at here: not an opening to record
+            candidates[row.id] = 3 * len(card.timeline) + min(len(card.thread), 6) + row.level.rank
+    if candidates:
+        return max(candidates, key=lambda appeal_id: candidates[appeal_id])
+    rows = appeals.page(AppealFilter(), sort=SortKey.REGISTERED, descending=True, limit=1)
+    return rows[0].id if rows else None
 
 
 def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
     """Show the main window on section `view` at `size` and save what it looks like to `out`."""
     from desktop.app import make_application
 
-    section = next(s for s in SECTIONS if s.key == view)
-    if section.needs is not None and not services.ctx.may(section.needs):
-        raise PermissionDenied(services.actor.refusal(section.needs))
+    needs = needed_right(view)
+    if needs is not None and not services.ctx.may(needs):
+        raise PermissionDenied(services.actor.refusal(needs))
     app = QApplication.instance() or make_application([])
     window = MainWindow(services)
+    window.sweeper.stop()
     window.resize(*size)
-    window.show_section(view)
+    window.show_section("appeals" if view in EXTRA_VIEWS else view)
     window.show()
     for _ in range(3):
         app.processEvents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out), "PNG"):
-        raise OSError(f"Не удалось записать снимок в {out}")
-    window.hide()
-    window.idle.stop()
-    window.deleteLater()
-    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before its database is closed
+    card = None
+    try:
+        picture = window.grab()
+        if view == "appeal-card":
+            from desktop.ui.appeal_card import AppealCardDialog
+
+            appeal_id = interesting_appeal(services)
+            if appeal_id is None:
+                raise ServiceError("В базе нет обращений: снимок карточки сделать не с чего.")
+            card = AppealCardDialog(services, appeal_id, window)
+            card.resize(min(size[0] - 60, 1160), min(size[1] - 50, 760))
+            card.show()
+            for _ in range(3):
+                app.processEvents()
+            over = card.grab()
+            painter = QPainter(picture)
+            painter.fillRect(picture.rect(), QColor(0, 0, 0, 70))  # the window behind, dimmed
+            at = QPoint((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2)
+            painter.drawPixmap(at, over)
+            painter.setPen(QPen(QColor("#5f6368"), 1))
+            painter.drawRect(QRect(at, over.size()).adjusted(0, 0, -1, -1))
+            painter.end()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not picture.save(str(out), "PNG"):
+            raise OSError(f"Не удалось записать снимок в {out}")
+    finally:
+        if card is not None:
+            card.hide()
+            card.deleteLater()
+        window.hide()
+        window.idle.stop()
+        window.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before its database is closed

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from desktop.services.demo import DEMO_PROFILE, fill_demo
 from desktop.services.registry import Services
 from desktop.ui.main_window import MainWindow
+from tests.ui.appeals_data import Appeals, fill_appeals
 from tests.ui.helpers import log_in
 
 
@@ -41,6 +44,8 @@ def _no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
     for name in ("getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
+    # Nor may a test start another program (a PDF viewer, Excel, the mail program): see `opened_files`.
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(refuse))
 
 
 @dataclass
@@ -113,6 +118,45 @@ def answer_message_box(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Messa
 
 
 @pytest.fixture
+def answer_message_boxes(monkeypatch: pytest.MonkeyPatch) -> Callable[..., MessageBoxAnswers]:
+    """`answer_message_boxes("Сохранить письмо…", "Не открывать")`: the message boxes that open are answered
+    in turn, each by clicking the button with that text; one more box than answers fails the test."""
+
+    def install(*answers: str) -> MessageBoxAnswers:
+        record = MessageBoxAnswers(" / ".join(answers))
+        queue = list(answers)
+
+        def exec_(box: QMessageBox) -> int:
+            record.shown.append(box.text())
+            record.buttons.append([b.text() for b in box.buttons()])
+            assert queue, f"unexpected message box: {box.text()!r}"
+            answer = queue.pop(0)
+            for button in box.buttons():
+                if button.text() == answer:
+                    button.click()
+                    return box.result()
+            raise AssertionError(f"no button «{answer}» in the message box: {record.buttons[-1]}")
+
+        monkeypatch.setattr(QMessageBox, "exec", exec_)
+        return record
+
+    return install
+
+
+@pytest.fixture
+def opened_files(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files the program asked the computer to open in their own programs (nothing is started)."""
+    opened: list[Path] = []
+
+    def open_url(url) -> bool:  # type: ignore[no-untyped-def]
+        opened.append(Path(url.toLocalFile()))
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
+    return opened
+
+
+@pytest.fixture
 def profile_services(sqlite_services: Services) -> Services:
     """A school with its profile filled in (the demo school's) and no calendar overrides yet."""
     sqlite_services.settings.update(DEMO_PROFILE)
@@ -154,3 +198,9 @@ def user_window(demo_services: Services, open_window) -> Callable[..., MainWindo
         return open_window(log_in(demo_services, login), idle_lock_ms=idle_lock_ms)
 
     return open_
+
+
+@pytest.fixture
+def appeals(demo_services: Services, clock) -> Appeals:  # type: ignore[no-untyped-def]
+    """The demo school with the appeals of tests/ui/appeals_data.py on top of its own, swept at the fixed now."""
+    return fill_appeals(demo_services, clock)

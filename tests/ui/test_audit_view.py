@@ -96,13 +96,14 @@ def test_filters_by_user_and_kind(qtbot, demo_services, user_window, clock):
     director = view.user_box.findText("Соколова Елена Викторовна (director)")
     assert director > 0 and view.user_box.itemText(0) == "все"
     view.user_box.setCurrentIndex(director)
+    assert {row[1] for row in table_rows(view.table)} == {"Соколова Елена Викторовна"}  # her demo appeals too
+    view.kind_box.setCurrentIndex(view.kind_box.findText("вход и блокировка"))
     assert table_rows(view.table) == [
         ["23.11.2026 10:01:00", "Соколова Елена Викторовна", "вход и блокировка", "вход в программу", "director",
          "вход", "", ""],
     ]  # fmt: skip
 
     view.user_box.setCurrentIndex(0)
-    view.kind_box.setCurrentIndex(view.kind_box.findText("вход и блокировка"))
     assert {row[2] for row in table_rows(view.table)} == {"вход и блокировка"}
     assert [row[4] for row in table_rows(view.table)] == ["admin", "director"]
 
@@ -120,7 +121,8 @@ def test_the_period_is_the_last_30_days_and_can_be_changed(qtbot, demo_services,
     assert view.date_from.date() == QDate(2026, 10, 24) and view.date_to.date() == QDate(2026, 11, 23)
     assert view.model.rowCount() > 0
 
-    view.date_to.setDate(QDate(2026, 11, 22))  # everything happened today
+    view.kind_box.setCurrentIndex(view.kind_box.findText("вход и блокировка"))
+    view.date_to.setDate(QDate(2026, 11, 22))  # every login happened today
     assert view.model.rowCount() == 0
     assert view.count_label.text() == "Найдено 0 событий с 24.10.2026 по 22.11.2026."
 

@@ -52,7 +52,7 @@ def test_the_right_password_opens_the_main_window_for_that_person(qtbot, nobody,
     qtbot.addWidget(window)
     window.show()
     assert "Пользователь: Иванова Наталья Сергеевна (секретарь)" in status_texts(window)
-    assert list_texts(window.nav) == ["Календарь", "Настройки"]
+    assert list_texts(window.nav) == ["Обращения", "Директору", "Календарь", "Настройки"]
 
 
 def test_start_up_prefills_the_login_and_shows_the_window(qtbot, demo_services, play_dialogs, monkeypatch):
@@ -79,7 +79,10 @@ def test_start_up_prefills_the_login_and_shows_the_window(qtbot, demo_services, 
     assert run_gui(db=str(demo_services.location.path)) == 0
     assert script.seen == ["LoginDialog"]
     assert shown == [
-        ("Пользователь: Соколова Елена Викторовна (директор)", ["Календарь", "Настройки", "Журнал событий"])
+        (
+            "Пользователь: Соколова Елена Викторовна (директор)",
+            ["Обращения", "Директору", "Календарь", "Настройки", "Журнал событий"],
+        )
     ]
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop import __version__
 from desktop.services.demo import DEMO_PROFILE, fill_demo
+from desktop.ui.appeals_view import AppealsView
 from desktop.ui.calendar_view import CalendarView
 from desktop.ui.settings_view import SettingsView
 from tests.ui.helpers import click, click_item, list_texts, replace_text
@@ -21,16 +22,19 @@ def status_texts(window) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_navigation_lists_the_sections_and_a_click_opens_one(qtbot, demo_services, open_window):
     window = open_window(demo_services)
-    assert list_texts(window.nav) == ["Календарь", "Настройки", "Пользователи", "Журнал событий"]
-    assert isinstance(window.stack.currentWidget(), CalendarView)
-    assert window.views["calendar"].isVisible() and not window.views["settings"].isVisible()
+    assert list_texts(window.nav) == [
+        "Обращения", "Директору", "Календарь", "Настройки", "Пользователи", "Журнал событий"
+    ]  # fmt: skip
+    assert isinstance(window.stack.currentWidget(), AppealsView)  # the office's daily work comes first
+    assert window.views["appeals"].isVisible() and not window.views["calendar"].isVisible()
 
-    click_item(qtbot, window.nav, window.nav.item(1))
+    click_item(qtbot, window.nav, window.nav.item(3))
     assert isinstance(window.stack.currentWidget(), SettingsView)
-    assert window.views["settings"].isVisible() and not window.views["calendar"].isVisible()
+    assert window.views["settings"].isVisible() and not window.views["appeals"].isVisible()
     assert window.current_section() == "settings"
 
-    click_item(qtbot, window.nav, window.nav.item(0))
+    click_item(qtbot, window.nav, window.nav.item(2))
+    assert isinstance(window.stack.currentWidget(), CalendarView)
     assert window.views["calendar"].isVisible() and not window.views["settings"].isVisible()
 
 
@@ -39,28 +43,27 @@ def test_ctrl_and_the_section_number_switch_sections(qtbot, demo_services, open_
     menus = {action.text().replace("&", ""): action.menu() for action in window.menuBar().actions()}
     shortcuts = {a.text(): a.shortcut().toString() for a in menus["Разделы"].actions()}
     assert shortcuts == {
-        "Календарь": "Ctrl+1",
-        "Настройки": "Ctrl+2",
-        "Пользователи": "Ctrl+3",
-        "Журнал событий": "Ctrl+4",
+        "Обращения": "Ctrl+1",
+        "Директору": "Ctrl+2",
+        "Календарь": "Ctrl+3",
+        "Настройки": "Ctrl+4",
+        "Пользователи": "Ctrl+5",
+        "Журнал событий": "Ctrl+6",
     }
     assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == [
-        "Ctrl+1",
-        "Ctrl+2",
-        "Ctrl+3",
-        "Ctrl+4",
+        f"Ctrl+{n}" for n in range(1, 7)
     ]
 
-    qtbot.keyClick(window.nav, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.nav, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.views["settings"].isVisible()
     assert window.nav.currentItem().text() == "Настройки"  # the list follows the keyboard
 
-    qtbot.keyClick(window.views["settings"], Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.views["settings"], Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.views["calendar"].isVisible()
     assert window.nav.currentItem().text() == "Календарь"
 
     by_shortcut = {a.shortcut(): a for a in menus["Разделы"].actions()}
-    by_shortcut[QKeySequence("Ctrl+2")].trigger()  # the same through the menu «Разделы»
+    by_shortcut[QKeySequence("Ctrl+4")].trigger()  # the same through the menu «Разделы»
     assert window.views["settings"].isVisible()
 
 

@@ -75,7 +75,10 @@ def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, 
     code = main(["screenshot", "--db", str(demo_db), "--view", "journal", "--out", str(out)])
     assert code == 1
     err = capsys.readouterr().err
-    assert "Неизвестный раздел «journal». Доступные разделы: calendar, settings, users, audit." in err
+    assert (
+        "Неизвестный раздел «journal». Доступные разделы: appeals, director, calendar, settings, users, audit, "
+        "appeal-card." in err
+    )
     assert not out.exists()
 
 
@@ -105,4 +108,31 @@ def test_a_section_the_user_may_not_open_is_refused(qapp, demo_db, tmp_path, cap
         "Недостаточно прав: «управление пользователями» доступно ролям: администратор."
         in capsys.readouterr().err
     )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("view", "login"), [("appeals", "deputy"), ("director", "director"), ("appeal-card", "deputy")]
+)
+def test_the_appeal_views_are_saved_for_whoever_may_see_them(
+    qapp, demo_db, tmp_path, capsys, monkeypatch, view, login
+):
+    monkeypatch.setenv("SCHOOL_OFFICE_PASSWORD", "demo1234")
+    out = tmp_path / f"{view}.png"
+    code = main(["screenshot", "--db", str(demo_db), "--user", login, "--view", view, "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert distinct_colours(image) > 10
+
+
+def test_the_appeals_are_not_shown_to_the_administrator(qapp, demo_db, tmp_path, capsys, monkeypatch):
+    """Appeals hold parents' personal data: the administrator runs the program but does not read them."""
+    monkeypatch.setenv("SCHOOL_OFFICE_PASSWORD", "demo1234")
+    out = tmp_path / "appeals.png"
+    code = main(
+        ["screenshot", "--db", str(demo_db), "--user", "admin", "--view", "appeals", "--out", str(out)]
+    )
+    assert code != 0
+    assert "Недостаточно прав: «просмотр обращений»" in capsys.readouterr().err
     assert not out.exists()
