@@ -1,4 +1,5 @@
-"""A plausible demo school to look at: profile, time zone and a few of the school's own calendar days."""
+"""A plausible demo school to look at: profile, time zone, a few of the school's own calendar days, its staff and
+their appeals."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ DEMO_PROFILE = {
     "timezone": "Asia/Yekaterinburg",
     "ejournal_name": "АИС «Электронная школа»",
     "ejournal_url": "https://school.example.ru",
+    "school_email": "school7@example.ru",
 }
 
 DEMO_OVERRIDES = (
@@ -56,6 +58,11 @@ def fill_demo(services: Services) -> bool:
     demo.settings.update(DEMO_PROFILE)
     for day, kind, reason in DEMO_OVERRIDES:
         demo.calendar.set_day(day, kind, reason)
+    actors: dict[Role, Actor] = {}
     for role, name in DEMO_USERS:
-        demo.users.add(role.value, name, [role], DEMO_PASSWORD, must_change=False)
+        user = demo.users.add(role.value, name, [role], DEMO_PASSWORD, must_change=False)
+        actors[role] = Actor.user(user.id, user.login, user.full_name, [role])
+    from desktop.services.demo_appeals import fill_demo_appeals
+
+    fill_demo_appeals(demo, actors)
     return True

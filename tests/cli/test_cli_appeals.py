@@ -431,3 +431,18 @@ def test_two_sweeps_started_at_once_record_each_escalation_once(capsys, tmp_path
         services.close()
     assert escalations == distinct == 3 * count  # director, municipal body, Department: each once
     assert levels == [("department", count)]
+
+
+def test_screenshot_of_the_queue_on_the_demo_database_is_taken_as_the_deputy_director(tmp_path, monkeypatch):
+    """Nobody named: the demo administrator sees no appeals, so the snapshot is taken as the one who works them."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("SCHOOL_OFFICE_USER", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    out = tmp_path / "appeals.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--demo", "screenshot", "--view", "appeals", "--out", str(out)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 10_000
+    assert "appeals" in result.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from desktop.domain.access import ActorKind, Role
+from desktop.domain.appeals import Level, Status, Urgency
+from desktop.services.appeals import StepKind
 from desktop.services.demo import DEMO_OVERRIDES, DEMO_PASSWORD, DEMO_PROFILE, DEMO_USERS, fill_demo
 from desktop.services.settings import DEFAULT_IDLE_LOCK_MINUTES
 from desktop.store.models import Event
@@ -21,7 +23,11 @@ def test_fill_demo_fills_an_empty_database_with_a_complete_profile(services):
     assert fill_demo(services) is True
 
     assert services.settings.missing_profile() == []
-    assert services.settings.all() == {**DEMO_PROFILE, "idle_lock_minutes": str(DEFAULT_IDLE_LOCK_MINUTES)}
+    assert services.settings.all() == {
+        **DEMO_PROFILE,
+        "idle_lock_minutes": str(DEFAULT_IDLE_LOCK_MINUTES),
+        "appeal_attachment_mib": "10",
+    }
     assert services.settings.is_demo()
     assert [(o.day, o.kind, o.reason) for o in services.calendar.overrides()] == list(DEMO_OVERRIDES)
     # The demo school's own days show in its calendar.
@@ -39,6 +45,24 @@ def test_fill_demo_creates_one_user_per_role_who_logs_in_with_the_demo_password(
     assert all(user.active and not user.must_change_password for user in users)
     actor = services.users.authenticate("agent", DEMO_PASSWORD)
     assert (actor.kind, actor.login, actor.roles) == (ActorKind.USER, "agent", frozenset({Role.AGENT}))
+
+
+def test_the_demo_has_appeals_in_every_state_and_a_thread_with_five_repeats(services):
+    fill_demo(services)
+    rows = services.appeals.page(limit=500)
+    assert {row.urgency for row in rows} >= {
+        Urgency.ON_TRACK, Urgency.ONE_DAY, Urgency.ESCALATED, Urgency.LEFT_SCHOOL, Urgency.ANSWERED,
+    }  # fmt: skip
+    assert {row.level for row in rows} == set(Level)
+    assert {row.status for row in rows} == set(Status)
+    assert max(row.repeat_no for row in rows) == 5
+    assert [row.repeat_no for row in rows if row.notice] == [5]
+    at_department = next(row for row in rows if row.level is Level.DEPARTMENT)
+    timeline = services.appeals.card(at_department.id).timeline
+    assert [entry.kind for entry in timeline] == [StepKind.REGISTERED] + [StepKind.ESCALATED] * 3
+    assert any("нерабоч" in entry.detail for entry in timeline)  # its terms crossed a holiday
+    # Nobody passed it on by hand: the escalations are the app's own, as the sweep records them.
+    assert {entry.actor for entry in timeline[1:]} == {"Система (автоматически)"}
 
 
 def test_fill_demo_is_idempotent(services, clock):
