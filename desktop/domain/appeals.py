@@ -6,13 +6,19 @@ Pure rules: no clock, no database. Moments are timezone-aware; a term's dates ar
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from desktop.domain.calendar import WorkCalendar
 from desktop.domain.russian import plural
+
+# The shared term helpers, under the names the appeals' code has always used (rules.time_left ...).
+from desktop.domain.terms import email_problem as email_problem
+from desktop.domain.terms import end_of_day as end_of_day
+from desktop.domain.terms import explain_term as explain_term
+from desktop.domain.terms import local_date as local_date
+from desktop.domain.terms import time_left as time_left
 
 #: seed 000 §1: «Текст обращения ограничен 500 символами».
 MAX_TEXT_LENGTH = 500
@@ -175,15 +181,6 @@ def format_number(year: int, seq: int) -> str:
     return f"{NUMBER_PREFIX}-{year}/{seq:04d}"
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-
-
-def email_problem(email: str) -> str | None:
-    if email and not _EMAIL.match(email):
-        return f"Адрес электронной почты «{email}» записан неверно: нужен вид имя@домен.ru."
-    return None
-
-
 def text_problem(text: str) -> str | None:
     """seed 000 §1: the text is required and at most 500 characters."""
     if not text.strip():
@@ -203,15 +200,6 @@ def needs_department_notice(repeat_no: int) -> bool:
 
 
 # -- the chain ------------------------------------------------------------------------------------------------
-
-
-def local_date(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
-    return moment.astimezone(tz).date()
-
-
-def end_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
-    """24:00 of `day` in the school's time zone (Civil Code art. 194), as a UTC moment."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -305,17 +293,6 @@ URGENCY_LABELS = {
 }
 
 
-def time_left(due_date: dt.date | None, today: dt.date, calendar: WorkCalendar) -> str:
-    """"2 р.д.", "сегодня", "просрочено", or "—" when there is no term."""
-    if due_date is None:
-        return "—"
-    if due_date < today:
-        return "просрочено"
-    if due_date == today:
-        return "сегодня"
-    return f"{calendar.working_days_between(today, due_date)} р.д."
-
-
 def urgency(
     status: Status, level: Level, due_date: dt.date | None, today: dt.date, calendar: WorkCalendar
 ) -> Urgency:
@@ -330,48 +307,3 @@ def urgency(
     if due_date is None or due_date == today:
         return Urgency.DUE_TODAY if due_date is not None else Urgency.ON_TRACK
     return Urgency.ONE_DAY if calendar.working_days_between(today, due_date) <= 1 else Urgency.ON_TRACK
-
-
-# -- explaining a term ------------------------------------------------------------------------------------------
-
-
-def _ddmm(d: dt.date) -> str:
-    return d.strftime("%d.%m")
-
-
-def _ranges(days: list[dt.date]) -> list[str]:
-    out: list[str] = []
-    start = prev = None
-    for d in days:
-        if prev is not None and (d - prev).days == 1:
-            prev = d
-            continue
-        if start is not None and prev is not None:
-            out.append(_ddmm(start) if start == prev else f"{_ddmm(start)}-{_ddmm(prev)}")
-        start = prev = d
-    if start is not None and prev is not None:
-        out.append(_ddmm(start) if start == prev else f"{_ddmm(start)}-{_ddmm(prev)}")
-    return out
-
-
-def explain_term(start: dt.date, term: int, due: dt.date, calendar: WorkCalendar, *, calendar_days: bool = False) -> str:
-    """What a term counted: «3 р.д. от 30.04.2025: 05.05, 06.05, 07.05; 01.05-04.05 нерабочие»; for calendar days
-    «30 к.д. от 01.03.2025: по 31.03.2025 (30.03 нерабочий, срок перенесён)»."""
-    off = [
-        start + dt.timedelta(days=i)
-        for i in range(1, (due - start).days)
-        if not calendar.is_working_day(start + dt.timedelta(days=i))
-    ]
-    if calendar_days:
-        plain_end = start + dt.timedelta(days=term)
-        text = f"{term} к.д. от {start:%d.%m.%Y}: по {due:%d.%m.%Y}"
-        if plain_end != due:
-            moved = _ranges([d for d in off if d >= plain_end])
-            text += f" ({', '.join(moved)} нерабоч., срок перенесён на следующий рабочий день)"
-        return text
-    counted = calendar.working_days_in(start, due)
-    text = f"{term} р.д. от {start:%d.%m.%Y}: {', '.join(_ddmm(d) for d in counted)}"
-    if off:
-        skipped = _ranges(off)
-        text += f"; {', '.join(skipped)} {'нерабочий' if len(off) == 1 else 'нерабочие'}"
-    return text
