@@ -55,6 +55,13 @@ class Action(StrEnum):
     APPEALS_IMPORT = "appeals.import"
     APPEALS_EXPORT = "appeals.export"
     APPEALS_SWEEP = "appeals.sweep"
+    TICKETS_VIEW = "tickets.view"
+    TICKETS_CREATE = "tickets.create"
+    TICKETS_OPERATE = "tickets.operate"
+    TICKETS_WORK = "tickets.work"
+    TICKETS_IMPORT = "tickets.import"
+    TICKETS_EXPORT = "tickets.export"
+    AGENTS_MANAGE = "agents.manage"
 
     @property
     def label(self) -> str:
@@ -74,6 +81,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.APPEALS_IMPORT: "загрузка реестра обращений",
     Action.APPEALS_EXPORT: "выгрузка реестра обращений",
     Action.APPEALS_SWEEP: "передача просроченных обращений на следующий уровень",
+    Action.TICKETS_VIEW: "просмотр заявок по инициативам",
+    Action.TICKETS_CREATE: "приём заявок по инициативам",
+    Action.TICKETS_OPERATE: "работа оператора с заявками (рассмотрение, назначение, решение)",
+    Action.TICKETS_WORK: "исполнение заявок",
+    Action.TICKETS_IMPORT: "загрузка заявок по инициативам",
+    Action.TICKETS_EXPORT: "выгрузка заявок по инициативам",
+    Action.AGENTS_MANAGE: "специализации и отсутствия исполнителей",
 }
 
 #: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
@@ -97,6 +111,16 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPEALS_EXPORT: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
     # Escalation only applies the rules of seed 000 §2 to time passing: anybody's app may run it.
     Action.APPEALS_SWEEP: frozenset(Role),
+    # seed 002 §2: the operator routes and decides, agents do the work and see only the tickets given to them (the
+    # service narrows their view); the director and the deputy director oversee. Students bring their requests to
+    # the operator or the office, which take them in.
+    Action.TICKETS_VIEW: frozenset({Role.OPERATOR, Role.AGENT, Role.DIRECTOR, Role.DEPUTY}),
+    Action.TICKETS_CREATE: frozenset({Role.OPERATOR, Role.SECRETARY, Role.DEPUTY}),
+    Action.TICKETS_OPERATE: frozenset({Role.OPERATOR}),
+    Action.TICKETS_WORK: frozenset({Role.AGENT}),
+    Action.TICKETS_IMPORT: frozenset({Role.OPERATOR}),
+    Action.TICKETS_EXPORT: frozenset({Role.OPERATOR, Role.DIRECTOR, Role.DEPUTY}),
+    Action.AGENTS_MANAGE: frozenset({Role.OPERATOR}),
 }
 
 #: What the built-in system actor (the periodic sweep) may do without a password.

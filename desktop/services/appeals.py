@@ -22,7 +22,7 @@ from desktop.domain.appeals import Channel, Delivery, Level, Rubric, Stage, Stat
 from desktop.domain.calendar import UnknownCalendarYear, WorkCalendar
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext
-from desktop.services.errors import ServiceError, ValidationError
+from desktop.services.errors import ConflictError, ServiceError, ValidationError
 from desktop.services.files import FileIn, FileInfo, file_problem, load_file, store_file
 from desktop.services.numbers import next_number
 from desktop.services.settings import SettingsService
@@ -31,10 +31,6 @@ from desktop.store.models import Appeal, AppealStep, Attachment, Event, UTCDateT
 ENTITY = "appeal"
 MAX_ANSWER_LENGTH = 10_000
 MAX_REASON_LENGTH = 1000
-
-
-class ConflictError(ServiceError):
-    """The record was changed by somebody else since it was read; nothing was saved."""
 
 
 class StepKind(StrEnum):

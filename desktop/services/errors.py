@@ -22,6 +22,10 @@ class ValidationError(ServiceError):
         super().__init__("\n".join(self.fields.values()))
 
 
+class ConflictError(ServiceError):
+    """The record was changed by somebody else since it was read; nothing was saved."""
+
+
 class PermissionDenied(ServiceError):
     """The acting person's roles do not allow the action; nothing was done."""
 

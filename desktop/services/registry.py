@@ -18,9 +18,11 @@ from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
 from desktop.services.settings import SettingsService
+from desktop.services.tickets import TicketsService
 from desktop.services.users import UsersService
 from desktop.store import migrate
 from desktop.store.db import DatabaseLocation, make_engine, session_factory
+
 
 def computer_user() -> str:
     """The name of the person logged in to the computer: who sets up a database that has no users yet."""
@@ -43,6 +45,7 @@ class Services:
     audit: AuditService
     appeals: AppealsService
     appeals_io: AppealsExchange
+    tickets: TicketsService
 
     @property
     def actor(self) -> Actor:
@@ -101,4 +104,5 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         audit=AuditService(ctx, settings.timezone),
         appeals=AppealsService(ctx, settings, calendar),
         appeals_io=AppealsExchange(ctx, settings, calendar),
+        tickets=TicketsService(ctx, settings, calendar),
     )

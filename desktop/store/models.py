@@ -252,3 +252,108 @@ class AppealStep(Base):
     term: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AgentCategory(Base):
+    """A category an agent (role `agent`) is specialised in (seed 002 §3.1.3)."""
+
+    __tablename__ = "agent_categories"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class AgentAbsence(Base):
+    """Days an agent is away (holiday, sick leave, course), both ends included."""
+
+    __tablename__ = "agent_absences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    date_from: Mapped[dt.date] = mapped_column(Date)
+    date_to: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Ticket(Base):
+    """A student initiative ticket (seed 002) with its terms and current state on the row, for the queue."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_tickets_queue", "status", "next_due"),
+        Index("ix_tickets_agent_queue", "agent_id", "status", "next_due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    submit_date: Mapped[dt.date] = mapped_column(Date, index=True)  # in the school's time zone
+    client_name: Mapped[str] = mapped_column(String(200), index=True)
+    client_group: Mapped[str] = mapped_column(String(100), default="")
+    client_contact: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    event_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    description: Mapped[str] = mapped_column(Text)
+    submit_by: Mapped[dt.date] = mapped_column(Date)
+    report_by: Mapped[dt.date] = mapped_column(Date)
+    client_by: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    #: The date of what the ticket waits for next (domain `next_term`), or 9999-12-31 when finished: the sort key.
+    next_due: Mapped[dt.date] = mapped_column(Date)
+    next_kind: Mapped[str] = mapped_column(String(16), default="")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    agent_name: Mapped[str] = mapped_column(String(200), default="")
+    in_work_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    refusal_reason: Mapped[str] = mapped_column(String(16), default="")
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    feedback_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Number, client, contact and description folded to lower case by Python, for the search box.
+    search: Mapped[str] = mapped_column(Text, default="")
+
+
+class TicketFile(Base):
+    """A file attached to a ticket when it was submitted."""
+
+    __tablename__ = "ticket_files"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), primary_key=True)
+
+
+class TicketMessage(Base):
+    """One message of a ticket's thread: from the operator, an agent, or the client (recorded by staff)."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    party: Mapped[str] = mapped_column(String(16))  # operator | agent | client
+    author: Mapped[str] = mapped_column(String(200))  # the person who wrote it (or the client's name)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+
+
+class TicketStep(Base):
+    """One thing that happened to a ticket: created, status changed, assigned, reassigned, feedback."""
+
+    __tablename__ = "ticket_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    status_from: Mapped[str] = mapped_column(String(16), default="")
+    status_to: Mapped[str] = mapped_column(String(16), default="")
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
