@@ -113,8 +113,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPEALS_SWEEP: frozenset(Role),
     # seed 002 §2: the operator routes and decides, agents do the work and see only the tickets given to them (the
     # service narrows their view); the director and the deputy director oversee. Students bring their requests to
-    # the operator or the office, which take them in.
-    Action.TICKETS_VIEW: frozenset({Role.OPERATOR, Role.AGENT, Role.DIRECTOR, Role.DEPUTY}),
+    # the operator or the office, which take them in and tell a student where their ticket stands (§4.1.2).
+    Action.TICKETS_VIEW: frozenset({Role.OPERATOR, Role.AGENT, Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
     Action.TICKETS_CREATE: frozenset({Role.OPERATOR, Role.SECRETARY, Role.DEPUTY}),
     Action.TICKETS_OPERATE: frozenset({Role.OPERATOR}),
     Action.TICKETS_WORK: frozenset({Role.AGENT}),
