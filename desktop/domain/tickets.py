@@ -224,7 +224,7 @@ def transition_problem(
         return f"Статус «{target.label}» ставит {whom} (Положение о сервисе, п. 3.2)."
     if current not in sources:
         return f"Из статуса «{current.label}» нельзя перейти в «{target.label}»."
-    if target is Status.DONE and not was_in_work:
+    if target is Status.DONE and not (was_in_work or current is Status.IN_WORK):
         return "«Исполнено» ставится после того, как заявка была «В работе»: исполнитель ещё не взял её в работу."
     return None
 
@@ -342,7 +342,10 @@ def urgency(status: Status, late: bool, due: dt.date | None, today: dt.date, cal
         return Urgency.OVERDUE
     if due == today:
         return Urgency.DUE_TODAY
-    return Urgency.ONE_DAY if calendar.working_days_between(today, due) <= 1 else Urgency.ON_TRACK
+    left = calendar.working_days_between(today, due)
+    if left == 0:  # an event on a weekend seen on the Friday before: no working day is left
+        return Urgency.DUE_TODAY
+    return Urgency.ONE_DAY if left == 1 else Urgency.ON_TRACK
 
 
 # -- proposing an agent --------------------------------------------------------------------------------------------
@@ -369,6 +372,11 @@ class Proposal:
     @property
     def suitable(self) -> bool:
         return self.fits and self.absent is None
+
+
+def collation_key(name: str) -> str:
+    """Russian alphabetical order without a locale: «Ё» sorts as «Е» (Python's own order puts it before «А»)."""
+    return name.casefold().replace("ё", "е")
 
 
 def short_name(full_name: str) -> str:
@@ -404,7 +412,9 @@ def propose_agents(
             parts.append(f"отсутствует {a:%d.%m}" + (f"–{b:%d.%m}" if b != a else ""))
         parts.append(load_text(agent.open_tickets))
         proposals.append(Proposal(agent, fits, absent, f"{short_name(agent.name)}: {', '.join(parts)}"))
-    proposals.sort(key=lambda p: (not p.suitable, not p.fits, p.agent.open_tickets, p.agent.name, p.agent.user_id))
+    proposals.sort(
+        key=lambda p: (not p.suitable, not p.fits, p.agent.open_tickets, collation_key(p.agent.name), p.agent.user_id)
+    )
     return proposals
 
 

@@ -343,10 +343,8 @@ def test_a_client_or_nobody_sets_nothing_by_hand_and_an_operator_who_is_also_the
         assert russian(rules.transition_problem(current, target, CLIENT, was_in_work=was_in_work))
         assert russian(rules.transition_problem(current, target, NOBODY, was_in_work=was_in_work))
         allowed = OPERATOR_MAY[current] | AGENT_MAY[current]
-        if not was_in_work:
+        if not was_in_work and current is not W:  # a ticket «В работе» now has been in work
             allowed -= {DN}
-        if current is W and target is DN:
-            continue  # see the BUG test below
         both = rules.transition_problem(current, target, BOTH, was_in_work=was_in_work)
         assert (both is None) == (target in allowed), (current, target, both)
 
@@ -385,13 +383,9 @@ def test_done_from_in_work_is_allowed_to_the_operator():
     assert rules.transition_problem(W, DN, AGENT, was_in_work=True) is not None
 
 
-# BUG (desktop/domain/tickets.py, transition_problem): a ticket that is «В работе» right now has obviously been in
-# work, yet with the default `was_in_work=False` the operator is told «исполнитель ещё не взял её в работу» and may
-# not set «Исполнено». The current status should count as having been in work.
-@pytest.mark.xfail(
-    strict=True, reason="BUG: «В работе» → «Исполнено» refused unless the caller passes was_in_work"
-)
-def test_bug_done_from_in_work_needs_no_separate_flag():
+# A ticket that is «В работе» right now has been in work, whatever the caller passes as `was_in_work` (an imported
+# ticket, say).
+def test_done_from_in_work_needs_no_separate_flag():
     assert rules.transition_problem(W, DN, OPERATOR) is None
 
 
@@ -648,6 +642,8 @@ def test_the_next_term(status, expected):
         (WC, False, "17.11.2025", "15.11.2025", Urgency.ONE_DAY),
         (WO, False, "17.11.2025", "16.11.2025", Urgency.ONE_DAY),
         (RV, False, "17.11.2025", "17.11.2025", Urgency.DUE_TODAY),
+        # An event on Sun 16.11.2025 seen on Fri 14.11: no working day is left before it (15.11, 16.11 off).
+        (W, False, "16.11.2025", "14.11.2025", Urgency.DUE_TODAY),
         (RV, False, "17.11.2025", "18.11.2025", Urgency.OVERDUE),
         # Due Mon 05.05.2025. From Wed 30.04: 01.05-04.05 off, so only 05.05 = 1.
         (RV, False, "05.05.2025", "30.04.2025", Urgency.ONE_DAY),
@@ -781,10 +777,8 @@ def test_equal_names_are_ordered_by_id():
     assert [p.agent.user_id for p in proposals] == [4, 9]
 
 
-# BUG (desktop/domain/tickets.py, propose_agents): ties are broken by comparing names as Python strings, so «Ё»
-# (U+0401) sorts before «А» (U+0410): «Ёлкина» is proposed before «Абрамова», against the Russian alphabet.
-@pytest.mark.xfail(strict=True, reason="BUG: names with «Ё» sort before «А» in the tie-break")
-def test_bug_ties_follow_the_russian_alphabet_with_yo():
+# Ties follow the Russian alphabet: «Ё» (U+0401) would sort before «А» (U+0410) as plain Python strings.
+def test_ties_follow_the_russian_alphabet_with_yo():
     staff = [agent(1, "Ёлкина Ольга", [Category.ROOMS], 1), agent(2, "Абрамова Анна", [Category.ROOMS], 1)]
     proposals = rules.propose_agents(staff, Category.ROOMS, NEEDED_FROM, NEEDED_TO)
     assert [p.agent.name for p in proposals] == ["Абрамова Анна", "Ёлкина Ольга"]
