@@ -7,16 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,6 +32,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.ui.appeal_card import open_card
 from desktop.ui.appeal_dialogs import RegisterDialog, ask_to_open, open_path, save_file_name, with_wait_cursor
+from desktop.ui.paged_model import PagedRowsModel
 from desktop.ui.urgency import LOOKS, UrgencyLegend, notice_icon, urgency_icon, urgency_text
 from desktop.ui.widgets import Banner, record_table
 
@@ -69,12 +61,8 @@ SORT_KEYS = (
     SortKey.STATUS,
     SortKey.REPEAT,
 )
-#: Rows fetched from the database at a time, as the table is scrolled.
-PAGE_SIZE = 200
 #: How long typing in the search box must pause before the queue is searched.
 SEARCH_DELAY_MS = 300
-#: At most this many rows are fetched to find an appeal to select (after registering one, say).
-FIND_LIMIT = 5000
 
 #: The levels as the table and its filter name them, to fit a column; the full name is in the tooltip and on the card.
 LEVEL_SHORT: dict[Level, str] = {
@@ -88,8 +76,6 @@ LEVEL_SHORT: dict[Level, str] = {
 IdRole = Qt.ItemDataRole.UserRole + 1  # int: the appeal's id
 UrgencyRole = Qt.ItemDataRole.UserRole + 2  # str: the row's Urgency value
 
-#: The invisible root of a table model: the parent of every row.
-ROOT = QModelIndex()
 CENTERED = int(Qt.AlignmentFlag.AlignCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -144,9 +130,11 @@ PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
 DEFAULT_PRESET = "open"
 
 
-class AppealsModel(QAbstractTableModel):
+class AppealsModel(PagedRowsModel[AppealRow]):
     """The appeals matching a filter in the order asked for, fetched a page at a time as the view scrolls down
     (`canFetchMore` / `fetchMore`); a header click sorts in the database (`sort`)."""
+
+    columns = APPEAL_COLUMNS
 
     def __init__(self, appeals: AppealsService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -154,13 +142,7 @@ class AppealsModel(QAbstractTableModel):
         self._filter = AppealFilter()
         self._sort = SortKey.DUE
         self._descending = False
-        self._rows: list[AppealRow] = []
-        self._ids: set[int] = set()
-        self._offset = 0
-        self._exhausted = True
         self._active = False
-        self.total = 0
-        self.page_size = PAGE_SIZE
 
     @property
     def filter(self) -> AppealFilter:
@@ -176,38 +158,14 @@ class AppealsModel(QAbstractTableModel):
         self._active = True
         self.reload()
 
-    def reload(self) -> None:
-        """Read again from the first page (also after a change, and «Обновить»)."""
-        self.beginResetModel()
-        try:
-            self._rows, self._ids, self._offset, self._exhausted = [], set(), 0, False
-            self.total = self._appeals.count(self._filter)
-            self._rows = self._next_page()
-        except BaseException:
-            self._rows, self._ids, self._exhausted, self.total = [], set(), True, 0
-            raise
-        finally:
-            self.endResetModel()
+    def read_total(self) -> int:
+        return self._appeals.count(self._filter)
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows, self._ids, self._offset, self._exhausted, self.total = [], set(), 0, True, 0
-        self.endResetModel()
-
-    def _next_page(self) -> list[AppealRow]:
-        page = self._appeals.page(
-            self._filter,
-            sort=self._sort,
-            descending=self._descending,
-            offset=self._offset,
-            limit=self.page_size,
+    def read_page(self, offset: int, limit: int) -> list[AppealRow]:
+        # Rows that moved while paging (an appeal answered meanwhile) may come again: kept once.
+        return self._appeals.page(
+            self._filter, sort=self._sort, descending=self._descending, offset=offset, limit=limit
         )
-        self._offset += len(page)
-        self._exhausted = len(page) < self.page_size
-        # Rows that moved while paging (an appeal answered meanwhile) may come again: keep each once.
-        fresh = [row for row in page if row.id not in self._ids]
-        self._ids.update(row.id for row in fresh)
-        return fresh
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(SORT_KEYS):
@@ -216,43 +174,6 @@ class AppealsModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder
         if self._active:
             self.reload()
-
-    def row(self, row: int) -> AppealRow:
-        return self._rows[row]
-
-    def row_of(self, appeal_id: int) -> int | None:
-        return next((r for r, row in enumerate(self._rows) if row.id == appeal_id), None)
-
-    def find(self, appeal_id: int, limit: int = FIND_LIMIT) -> int | None:
-        """The row of the appeal, fetching further pages (up to `limit` rows) until it is found."""
-        found = self.row_of(appeal_id)
-        while found is None and self.canFetchMore() and len(self._rows) < limit:
-            before = len(self._rows)
-            self.fetchMore()
-            if len(self._rows) == before:
-                break
-            found = next((r for r in range(before, len(self._rows)) if self._rows[r].id == appeal_id), None)
-        return found
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(APPEAL_COLUMNS)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        fresh = self._next_page()
-        if not fresh:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self.endInsertRows()
 
     @staticmethod
     def text(row: AppealRow, column: int) -> str:
@@ -296,13 +217,7 @@ class AppealsModel(QAbstractTableModel):
             lines.append(f"Номер в источнике: {row.external_number}.")
         return "\n".join(lines)
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
+    def cell_data(self, row: AppealRow, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -335,20 +250,13 @@ class AppealsModel(QAbstractTableModel):
             return row.urgency.value
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(APPEAL_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return APPEAL_COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if section == COL_LEFT:
-                return "Рабочих дней до конца срока на нынешнем уровне"
-            if section == COL_DUE:
-                return "Последний день срока на нынешнем уровне"
-            if section == COL_REPEAT:
-                return "Номер повтора в цепочке; конверт — уведомлён Департамент"
+    def header_tip(self, section: int) -> str | None:
+        if section == COL_LEFT:
+            return "Рабочих дней до конца срока на нынешнем уровне"
+        if section == COL_DUE:
+            return "Последний день срока на нынешнем уровне"
+        if section == COL_REPEAT:
+            return "Номер повтора в цепочке; конверт — уведомлён Департамент"
         return None
 
 

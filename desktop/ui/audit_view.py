@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,34 +24,25 @@ from desktop.domain.russian import plural, short_date
 from desktop.services.audit import ENTITY_LABELS, KIND_LABELS, AuditFilter, AuditRow, AuditService
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
+from desktop.ui.paged_model import PagedRowsModel
 from desktop.ui.widgets import Banner, record_table
 
 AUDIT_COLUMNS = ("Дата и время", "Пользователь", "Вид", "Объект", "Номер", "Действие", "Было", "Стало")
-#: Rows fetched from the database at a time, as the table is scrolled.
-PAGE_SIZE = 200
 #: The period shown when the section opens: the last 30 days.
 DEFAULT_DAYS = 30
 
 
-#: The invisible root of a table model: the parent of every row.
-ROOT = QModelIndex()
-
-
-class AuditModel(QAbstractTableModel):
+class AuditModel(PagedRowsModel[AuditRow]):
     """The events matching a filter, newest first, fetched a page at a time as the view scrolls down
     (`canFetchMore` / `fetchMore`): a trail of a million events opens as fast as one of ten."""
+
+    columns = AUDIT_COLUMNS
 
     def __init__(self, audit: AuditService, timezone: dt.tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._audit = audit
         self._tz = timezone
         self._filter = AuditFilter()
-        self._rows: list[AuditRow] = []
-        self._ids: set[int] = set()
-        self._offset = 0
-        self._exhausted = True
-        self.total = 0
-        self.page_size = PAGE_SIZE
 
     @property
     def filter(self) -> AuditFilter:
@@ -59,51 +50,17 @@ class AuditModel(QAbstractTableModel):
 
     def set_filter(self, flt: AuditFilter, timezone: dt.tzinfo | None = None) -> None:
         """Start again from the newest event matching `flt` (also: «Обновить»)."""
-        self.beginResetModel()
         self._filter = flt
         if timezone is not None:
             self._tz = timezone
-        self._rows, self._ids, self._offset, self._exhausted = [], set(), 0, False
-        self.total = self._audit.count(flt)
-        self._rows = self._next_page()
-        self.endResetModel()
+        self.reload()
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows, self._ids, self._offset, self._exhausted, self.total = [], set(), 0, True, 0
-        self.endResetModel()
+    def read_total(self) -> int:
+        return self._audit.count(self._filter)
 
-    def _next_page(self) -> list[AuditRow]:
-        page = self._audit.page(self._filter, self._offset, self.page_size)
-        self._offset += len(page)
-        self._exhausted = len(page) < self.page_size
-        # Events written since the first page push older ones down: a row may come again; keep it once.
-        fresh = [row for row in page if row.id not in self._ids]
-        self._ids.update(row.id for row in fresh)
-        return fresh
-
-    def row(self, row: int) -> AuditRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(AUDIT_COLUMNS)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        fresh = self._next_page()
-        if not fresh:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self.endInsertRows()
+    def read_page(self, offset: int, limit: int) -> list[AuditRow]:
+        # Events written since the first page push older ones down: a row may come again; kept once.
+        return self._audit.page(self._filter, offset, limit)
 
     def text(self, row: AuditRow, column: int) -> str:
         if column == 0:
@@ -124,30 +81,17 @@ class AuditModel(QAbstractTableModel):
             return row.after_text
         return ""
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell_data(self, row: AuditRow, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(row, index.column())
+            return self.text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if index.column() == 1 and row.actor_login:
+            if column == 1 and row.actor_login:
                 return f"{row.actor} (логин {row.actor_login})"
-            return self.text(row, index.column()) or None
+            return self.text(row, column) or None
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(AUDIT_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return AUDIT_COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == 0:
-            return f"По часовому поясу школы ({self._tz})"
-        return None
+    def header_tip(self, section: int) -> str | None:
+        return f"По часовому поясу школы ({self._tz})" if section == 0 else None
 
 
 def _qdate(day: dt.date) -> QDate:
