@@ -165,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_import_appeals,
     )
     appeals_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
+    tickets_in = _command(
+        import_,
+        "tickets",
+        "реестр заявок по инициативам: всё или ничего, ошибки — списком (файл, строка, столбец)",
+        _cmd_import_tickets,
+    )
+    tickets_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
 
     export = _command(commands, "export", "выгрузить журнал или отчёт в Excel", _cmd_export)
     export.add_argument("report", nargs="?", metavar="ОТЧЁТ", help="что выгрузить; список — --list")
@@ -506,6 +513,7 @@ def _cmd_users_passwd(args: argparse.Namespace) -> int:
 EXPORTS: dict[str, str] = {
     "audit": "журнал событий: кто, когда, что изменил, открыл или выгрузил",
     "appeals": "реестр обращений: номера, даты, заявители, уровни, сроки, статусы, повторы, ответы",
+    "tickets": "реестр заявок по инициативам: номера, даты, категории, сроки, подана ли в срок, исполнители, статусы",
 }
 
 
@@ -530,6 +538,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.report == "appeals":
             count = services.appeals_io.export(Path(args.out), date_from=date_from, date_to=date_to)
+        elif args.report == "tickets":
+            count = services.tickets_io.export(Path(args.out), date_from=date_from, date_to=date_to)
         else:
             count = services.audit.export(Path(args.out), AuditFilter(date_from=date_from, date_to=date_to))
     finally:
@@ -547,6 +557,28 @@ def _cmd_import_appeals(args: argparse.Namespace) -> int:
     services = _open(args)
     try:
         result = services.appeals_io.import_file(path)
+    except ImportFailed as exc:
+        # Every problem, one a line, so that the whole file can be put right in one go.
+        count = len(exc.problems)
+        print(f"Ошибка: файл {path.name} не загружен, ничего не записано. Ошибок: {count}.", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        services.close()
+    print(result.describe())
+    return EXIT_OK
+
+
+def _cmd_import_tickets(args: argparse.Namespace) -> int:
+    from desktop.services.tabular import ImportFailed
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"Файл не найден: {path}")
+    services = _open(args)
+    try:
+        result = services.tickets_io.import_file(path)
     except ImportFailed as exc:
         # Every problem, one a line, so that the whole file can be put right in one go.
         count = len(exc.problems)

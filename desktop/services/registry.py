@@ -19,6 +19,7 @@ from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
 from desktop.services.settings import SettingsService
 from desktop.services.tickets import TicketsService
+from desktop.services.tickets_io import TicketsExchange
 from desktop.services.users import UsersService
 from desktop.store import migrate
 from desktop.store.db import DatabaseLocation, make_engine, session_factory
@@ -46,6 +47,7 @@ class Services:
     appeals: AppealsService
     appeals_io: AppealsExchange
     tickets: TicketsService
+    tickets_io: TicketsExchange
 
     @property
     def actor(self) -> Actor:
@@ -105,4 +107,5 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         appeals=AppealsService(ctx, settings, calendar),
         appeals_io=AppealsExchange(ctx, settings, calendar),
         tickets=TicketsService(ctx, settings, calendar),
+        tickets_io=TicketsExchange(ctx, settings, calendar),
     )
