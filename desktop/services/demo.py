@@ -1,5 +1,5 @@
 """A plausible demo school to look at: profile, time zone, a few of the school's own calendar days, its staff and
-their appeals."""
+their appeals and initiative tickets."""
 
 from __future__ import annotations
 
@@ -65,4 +65,7 @@ def fill_demo(services: Services) -> bool:
     from desktop.services.demo_appeals import fill_demo_appeals
 
     fill_demo_appeals(demo, actors)
+    from desktop.services.demo_tickets import fill_demo_tickets
+
+    fill_demo_tickets(demo, actors)
     return True
