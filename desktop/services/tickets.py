@@ -523,6 +523,12 @@ class TicketsService:
             self._move(session, ticket, status, now, note=note.strip())
         return self.card(ticket_id, record_access=False)
 
+    def take_in_work(self, ticket_id: int, *, version: int | None = None, note: str = "") -> TicketCard:
+        """«В работе», set by the ticket's agent when the work is arranged and the client has their positive answer
+        (seed 002 §3.2.3)."""
+        self._ctx.require(Action.TICKETS_WORK)
+        return self.set_status(ticket_id, Status.IN_WORK, version=version, note=note)
+
     def refuse(
         self, ticket_id: int, reason: RefusalReason, text: str = "", *, version: int | None = None
     ) -> TicketCard:
@@ -702,7 +708,8 @@ class TicketsService:
                 query = query.where(Ticket.agent_id == self._ctx.actor.user_id)
             return session.scalar(query)
 
-    def _conditions(self, flt: TicketFilter, today: dt.date) -> list[ColumnElement[bool]]:
+    def conditions(self, flt: TicketFilter, today: dt.date) -> list[ColumnElement[bool]]:
+        """The WHERE conditions of a filter, narrowed to the agent's own tickets: for the queue and the export."""
         c: list[ColumnElement[bool]] = []
         active = Ticket.status.in_([s.value for s in rules.ACTIVE])
         if self._only_own():
@@ -739,7 +746,7 @@ class TicketsService:
     def count(self, flt: TicketFilter = TicketFilter()) -> int:
         self._ctx.require(Action.TICKETS_VIEW)
         with self._ctx.transaction() as session:
-            query = select(func.count()).select_from(Ticket).where(*self._conditions(flt, self.today()))
+            query = select(func.count()).select_from(Ticket).where(*self.conditions(flt, self.today()))
             return int(session.scalar(query) or 0)
 
     def page(
@@ -755,7 +762,7 @@ class TicketsService:
         self._ctx.require(Action.TICKETS_VIEW)
         today = self.today()
         cal = self._calendar_rules()
-        query: Select[Any] = select(Ticket).where(*self._conditions(flt, today))
+        query: Select[Any] = select(Ticket).where(*self.conditions(flt, today))
         query = query.order_by(*_order(sort, descending)).offset(offset).limit(limit)
         with self._ctx.transaction() as session:
             return [self._row(t, cal, today) for t in session.scalars(query)]

@@ -384,7 +384,7 @@ class TicketsExchange:
             for i, header in enumerate((*EXPORT_HEADERS, *EXPORT_EXTRA_HEADERS))
         ]
         # The queue's conditions: the period by the school date of submission, and an agent's own tickets only.
-        conditions = self._tickets._conditions(TicketFilter(date_from=date_from, date_to=date_to), today)
+        conditions = self._tickets.conditions(TicketFilter(date_from=date_from, date_to=date_to), today)
 
         def rows() -> Iterator[Marked | tuple[object, ...]]:
             query = (

@@ -15,7 +15,10 @@ from sqlalchemy import select
 
 from desktop.domain.access import PERMISSIONS, Action, Actor, ActorKind, Role
 from desktop.domain.appeals import Delivery, Rubric, Status
+from desktop.domain.tickets import Category
+from desktop.domain.tickets import Status as TicketStatus
 from desktop.services.appeals import AppealInput
+from desktop.services.tickets import TicketInput
 from desktop.services import users as users_module
 from desktop.services.calendar import OverrideKind
 from desktop.services.demo import DEMO_USERS
@@ -67,6 +70,10 @@ class Staff:
     out: Path
     #: An appeal waiting at the deputy director's level for each (role, action) that needs one.
     appeals: dict[tuple[Role, Action], int]
+    #: A ticket for each (role, action) that needs one: new for the operator's step, reviewed and given to the
+    #: agent for the agent's step.
+    tickets: dict[tuple[Role, Action], int]
+    agent_id: int = 0
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -90,7 +97,18 @@ def staff(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             for role in Role
             for action in (Action.APPEALS_ANSWER, Action.APPEALS_FORWARD)
         }
-        yield Staff(services, clock, actors, folder, appeals)
+        agent_id = services.users.get(Role.AGENT.value).id
+        tickets: dict[tuple[Role, Action], int] = {}
+        for role in Role:
+            for action in (Action.TICKETS_OPERATE, Action.TICKETS_WORK):
+                ticket = services.tickets.create(
+                    TicketInput(NAMES[role], Category.ROOMS, dt.date(2027, 3, 1), f"Заявка для проверки {action.value}")
+                )
+                if action is Action.TICKETS_WORK:
+                    services.tickets.set_status(ticket.id, TicketStatus.REVIEW)
+                    services.tickets.assign(ticket.id, agent_id)
+                tickets[(role, action)] = ticket.id
+        yield Staff(services, clock, actors, folder, appeals, tickets, agent_id)
     finally:
         services.close()
 
@@ -205,6 +223,64 @@ def _export_appeals(services: Services, role: Role, out: Path) -> Callable[[], N
     return lambda: _assert(out.is_file() and written > 0)
 
 
+STAFF_TICKETS: dict[tuple[Role, Action], int] = {}
+#: The user id of the staff's agent (looking it up needs a right of its own).
+STAFF_AGENT: dict[str, int] = {}
+
+
+@_guards(Action.TICKETS_VIEW)
+def _view_ticket(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    rows = services.tickets.page()
+    card = services.tickets.card(rows[0].id)
+    return lambda: _assert(card.number == rows[0].number and services.tickets.count() == len(rows))
+
+
+@_guards(Action.TICKETS_CREATE)
+def _create_ticket(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    card = services.tickets.create(TicketInput(NAMES[role], Category.PRINTING, dt.date(2027, 3, 1), "Грамоты"))
+    return lambda: _assert(card.row.status is TicketStatus.OPEN and card.row.client_name == NAMES[role])
+
+
+@_guards(Action.TICKETS_OPERATE)
+def _assign_ticket(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    ticket_id = STAFF_TICKETS[(role, Action.TICKETS_OPERATE)]
+    agent_id = STAFF_AGENT["id"]
+    services.tickets.assign(ticket_id, agent_id)
+    return lambda: _assert(services.tickets.card(ticket_id, record_access=False).row.agent_id == agent_id)
+
+
+@_guards(Action.TICKETS_WORK)
+def _take_ticket_in_work(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    ticket_id = STAFF_TICKETS[(role, Action.TICKETS_WORK)]
+    services.tickets.take_in_work(ticket_id)
+    return lambda: _assert(services.tickets.card(ticket_id, record_access=False).row.status is TicketStatus.IN_WORK)
+
+
+@_guards(Action.TICKETS_IMPORT)
+def _import_tickets(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    register = out.with_suffix(".csv")
+    register.write_text(
+        "Дата подачи;Заявитель;Категория;Дата мероприятия;Описание\n"
+        f"02.11.2026 10:00;{NAMES[role]};Услуги медиацентра;15.12.2026;Фотосъёмка концерта\n",
+        encoding="utf-8",
+    )
+    result = services.tickets_io.import_file(register)
+    return lambda: _assert(result.count == 1 and services.tickets.find(result.numbers[0]) is not None)
+
+
+@_guards(Action.TICKETS_EXPORT)
+def _export_tickets(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    written = services.tickets_io.export(out)
+    return lambda: _assert(out.is_file() and written > 0)
+
+
+@_guards(Action.AGENTS_MANAGE)
+def _manage_agents(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    agent_id = STAFF_AGENT["id"]
+    view = services.tickets.set_specialisations(agent_id, [Category.ROOMS, Category.MEDIA])
+    return lambda: _assert(view.categories == {Category.ROOMS, Category.MEDIA})
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
@@ -218,6 +294,8 @@ def test_every_guarded_action_has_its_service_call():
 def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action: Action):
     actor = staff.actors[role]
     STAFF_APPEALS.update(staff.appeals)
+    STAFF_TICKETS.update(staff.tickets)
+    STAFF_AGENT["id"] = staff.agent_id
     services = staff.services.as_actor(actor)
     out = staff.out / f"audit-{role.value}-{action.value}.xlsx"
     staff.clock.advance(minutes=1)
@@ -229,7 +307,8 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
         if action not in (Action.AUDIT_VIEW, Action.APPEALS_SWEEP):  # a change or a look is on record, as this user
             newest = _events(staff.services)[-1]
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
-            looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT)
+            looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
+                     Action.TICKETS_EXPORT)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
