@@ -17,13 +17,13 @@ from desktop.domain.access import PERMISSIONS, Action, Actor, ActorKind, Role
 from desktop.domain.appeals import Delivery, Rubric, Status
 from desktop.domain.tickets import Category
 from desktop.domain.tickets import Status as TicketStatus
-from desktop.services.appeals import AppealInput
-from desktop.services.tickets import TicketInput
 from desktop.services import users as users_module
+from desktop.services.appeals import AppealInput
 from desktop.services.calendar import OverrideKind
 from desktop.services.demo import DEMO_USERS
 from desktop.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, ValidationError
 from desktop.services.registry import Services, open_services
+from desktop.services.tickets import TicketInput
 from desktop.services.users import WRONG_CREDENTIALS
 from desktop.store.db import resolve_location
 from desktop.store.models import Base, Event, User
