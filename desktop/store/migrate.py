@@ -11,6 +11,16 @@ from sqlalchemy import Engine
 from desktop.paths import migrations_dir
 
 
+#: Search indexes a migration makes by hand (FTS5 on SQLite, pg_trgm on PostgreSQL), which the models do not
+#: describe: autogenerate must neither drop nor report them.
+UNMODELLED_PREFIXES = ("appeals_fts", "ix_appeals_search_trgm")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's filter of reflected names: leave the hand-made search indexes alone."""
+    return not (name or "").startswith(UNMODELLED_PREFIXES)
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))

@@ -9,7 +9,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from desktop.domain.access import Actor, Role
 from desktop.domain.appeals import Delivery, Level, Rubric, Status, Urgency
@@ -17,7 +17,7 @@ from desktop.services.appeals import AppealFilter, AppealInput, ConflictError, S
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.files import FileIn
 from desktop.services.registry import Services, open_services
-from desktop.store.models import AppealStep, Blob, Event, NumberCounter
+from desktop.store.models import Appeal, AppealStep, Blob, Event, NumberCounter
 from tests.conftest import FixedClock
 
 YEKB = ZoneInfo("Asia/Yekaterinburg")
@@ -350,6 +350,33 @@ def test_the_filters(school: Services, queue: dict[str, int]):
     assert school.appeals.count(AppealFilter(search="иванов")) == 1
     summary = school.appeals.director_summary()
     assert (summary.at_director, summary.left_school, summary.urgent, summary.at_sui) == (1, 1, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [
+        ("вано", {"today"}),  # inside a word: «Иванов»
+        ("ПЁТР", {"today"}),  # any case, «ё» kept
+        ("о пит", {"director"}),  # across a space
+        ("спрашивает   о", {"today"}),  # runs of spaces are one
+        ("ЁТ", {"today"}),  # shorter than a trigram: still found
+        ("о-2025/000", {"department", "director", "today", "answered", "fresh", "technical"}),
+        ("50%", set()),  # LIKE's wildcards are letters here
+        ('"кружк', set()),  # a quote does not break the index's query
+        ("кружк", {"answered"}),
+    ],
+)
+def test_the_search_box_finds_a_piece_of_a_number_name_or_text(school: Services, queue: dict[str, int], needle, expected):
+    assert set(ids_of(school, AppealFilter(search=needle))) == {queue[name] for name in expected}
+    assert school.appeals.count(AppealFilter(search=needle)) == len(expected)
+
+
+def test_the_search_box_follows_a_changed_applicant_and_a_removed_appeal(school: Services, queue: dict[str, int]):
+    """The search index keeps step with the appeals table (SQLite's triggers of migration 0005)."""
+    with school.ctx.transaction() as session:
+        session.execute(update(Appeal).where(Appeal.id == queue["fresh"]).values(search="о-2025/0005 гусева вера"))
+    assert ids_of(school, AppealFilter(search="гусева")) == [queue["fresh"]]
+    assert ids_of(school, AppealFilter(search="анисимова")) == []
 
 
 def test_sorting_by_due_puts_the_most_urgent_first_and_no_term_last(school: Services, queue: dict[str, int], clock):

@@ -35,7 +35,9 @@ from desktop.store.models import Base, Event, UTCDateTime
 
 def test_migrations_create_the_schema_the_models_describe(services):
     with services.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrate.include_name}
+        )
         differences = compare_metadata(context, Base.metadata)
         tables = set(inspect(connection).get_table_names())
     assert differences == []
@@ -113,7 +115,7 @@ def test_a_foundation_database_keeps_its_events_through_the_users_migration(db_l
 
     opened = open_services(db_location, actor=Actor.bootstrap("x"), clock=clock)
     try:
-        assert migrate.current_revision(opened.engine) == migrate.head_revision() == "0004"
+        assert migrate.current_revision(opened.engine) == migrate.head_revision() == "0005"
         [row] = opened.audit.page()
         assert (row.at, row.actor, row.actor_login, row.kind, row.entity_id, row.after) == (
             dt.datetime(2026, 9, 1, 4, 0, tzinfo=dt.UTC),
