@@ -559,13 +559,13 @@ class AppealsService:
                 found = session.scalar(select(Appeal.id).where(Appeal.external_number == number).order_by(Appeal.id))
             return found
 
-    def _conditions(self, flt: AppealFilter, today: dt.date) -> list[ColumnElement[bool]]:
+    def _conditions(self, flt: AppealFilter, today: dt.date, tz: ZoneInfo | None = None) -> list[ColumnElement[bool]]:
         c: list[ColumnElement[bool]] = []
         waiting = Appeal.status.in_([Status.OPEN.value, Status.SUI.value])
         if flt.mine:
             c += [waiting, Appeal.level.in_([lv.value for lv in self.my_levels()])]
         if flt.urgent:  # due today or earlier: the due moment is at most the end of today (on the index)
-            c += [waiting, Appeal.due_at <= rules.end_of_day(today, self._settings.timezone())]
+            c += [waiting, Appeal.due_at <= rules.end_of_day(today, tz or self._settings.timezone())]
         if flt.escalated:
             c += [Appeal.status == Status.OPEN.value, Appeal.escalated.is_(True)]
         if flt.left_school:
@@ -623,13 +623,15 @@ class AppealsService:
         """One page of the queue, filtered and sorted in the database."""
         self._ctx.require(Action.APPEALS_VIEW)
         tz, cal = self._rules()
-        today = self.today()
-        query: Select[Any] = select(Appeal).where(*self._conditions(flt, today))
+        today = self._ctx.clock().astimezone(tz).date()
+        # Only the row's own columns, as plain rows: no texts, no ORM objects (a page of 200 reads in a few ms).
+        query: Select[Any] = select(*_ROW_COLUMNS).where(*self._conditions(flt, today, tz))
         query = query.order_by(*_order(sort, descending)).offset(offset).limit(limit)
         with self._ctx.transaction() as session:
-            return [self._row(a, tz, cal, today) for a in session.scalars(query)]
+            return [self._row(a, tz, cal, today) for a in session.execute(query)]
 
-    def _row(self, a: Appeal, tz: ZoneInfo, cal: WorkCalendar, today: dt.date) -> AppealRow:
+    def _row(self, a: Any, tz: ZoneInfo, cal: WorkCalendar, today: dt.date) -> AppealRow:
+        """A queue row from an Appeal or from a row of `_ROW_COLUMNS`."""
         status, level = Status(a.status), Level(a.level)
         try:
             urgency = rules.urgency(status, level, a.due_date, today, cal)
@@ -943,6 +945,13 @@ def search_text(a: Appeal) -> str:
     """What the search box finds an appeal by, folded to lower case."""
     return " ".join(f"{a.number} {a.external_number} {a.applicant} {a.text}".split()).casefold()
 
+
+#: What a queue row is made of (`AppealsService._row`).
+_ROW_COLUMNS = (
+    Appeal.id, Appeal.number, Appeal.external_number, Appeal.registered_at, Appeal.applicant, Appeal.rubric,
+    Appeal.level, Appeal.status, Appeal.due_date, Appeal.repeat_no, Appeal.escalated, Appeal.notice_at,
+    Appeal.answered_at, Appeal.version,
+)  # fmt: skip
 
 #: The due moment the queue sorts by when there is no term (at the Department): after every real one.
 NO_TERM = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
