@@ -34,6 +34,7 @@ from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.settings_view import SettingsView
 from desktop.ui.sweeper import Sweeper, SweepOutcome
+from desktop.ui.tickets_view import TicketsView
 from desktop.ui.users_view import UsersView
 
 #: The smallest the window can be made: the calendar's grid and panel side by side.
@@ -55,6 +56,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("appeals", "Обращения", AppealsView, Action.APPEALS_VIEW),
     Section("director", "Директору", DirectorView, Action.APPEALS_VIEW),
+    Section("tickets", "Заявки", TicketsView, Action.TICKETS_VIEW),
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
     Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),

@@ -16,15 +16,24 @@ from desktop.domain.access import Action  # noqa: E402
 from desktop.services.appeals import AppealFilter, SortKey  # noqa: E402
 from desktop.services.errors import PermissionDenied, ServiceError  # noqa: E402
 from desktop.services.registry import Services  # noqa: E402
+from desktop.services.tickets import TicketFilter, TicketSort  # noqa: E402
 from desktop.ui.main_window import MIN_SIZE, SECTIONS, MainWindow  # noqa: E402
 
-#: Views that are not sections: the card of an appeal, shown over the queue.
-EXTRA_VIEWS: dict[str, Action] = {"appeal-card": Action.APPEALS_VIEW}
+#: Views that are not sections: the card of an appeal or of a ticket, shown over its queue.
+EXTRA_VIEWS: dict[str, Action] = {"appeal-card": Action.APPEALS_VIEW, "ticket-card": Action.TICKETS_VIEW}
+#: The section shown under each card.
+CARD_SECTIONS: dict[str, str] = {"appeal-card": "appeals", "ticket-card": "tickets"}
 VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS) + tuple(EXTRA_VIEWS)
 #: The smallest snapshot: the main window's own minimum size.
 SMALLEST: tuple[int, int] = MIN_SIZE
 #: Who of the demo school's users may open each view (the demo administrator sees no appeals: personal data).
-DEMO_LOGINS: dict[str, str] = {"appeals": "deputy", "appeal-card": "deputy", "director": "director"}
+DEMO_LOGINS: dict[str, str] = {
+    "appeals": "deputy",
+    "appeal-card": "deputy",
+    "director": "director",
+    "tickets": "operator",
+    "ticket-card": "operator",
+}
 
 
 def demo_login(view: str) -> str:
@@ -53,6 +62,18 @@ def interesting_appeal(services: Services) -> int | None:
     return rows[0].id if rows else None
 
 
+def interesting_ticket(services: Services) -> int | None:
+    """A ticket worth showing on a card: a long thread and history, still being worked; else any."""
+    tickets = services.tickets
+    candidates: dict[int, int] = {}
+    for row in tickets.page(TicketFilter(), sort=TicketSort.SUBMITTED, descending=True, limit=40):
+        card = tickets.card(row.id, record_access=False)  # only looked at here: not an opening to record
+        candidates[row.id] = 3 * len(card.messages) + len(card.history) + (4 if not row.status.final else 0)
+    if candidates:
+        return max(candidates, key=lambda ticket_id: candidates[ticket_id])
+    return None
+
+
 def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
     """Show the main window on section `view` at `size` and save what it looks like to `out`."""
     from desktop.app import make_application
@@ -64,20 +85,28 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
     window = MainWindow(services)
     window.sweeper.stop()
     window.resize(*size)
-    window.show_section("appeals" if view in EXTRA_VIEWS else view)
+    window.show_section(CARD_SECTIONS.get(view, view))
     window.show()
     for _ in range(3):
         app.processEvents()
     card = None
     try:
         picture = window.grab()
-        if view == "appeal-card":
-            from desktop.ui.appeal_card import AppealCardDialog
+        if view in CARD_SECTIONS:
+            if view == "appeal-card":
+                from desktop.ui.appeal_card import AppealCardDialog
 
-            appeal_id = interesting_appeal(services)
-            if appeal_id is None:
-                raise ServiceError("В базе нет обращений: снимок карточки сделать не с чего.")
-            card = AppealCardDialog(services, appeal_id, window)
+                appeal_id = interesting_appeal(services)
+                if appeal_id is None:
+                    raise ServiceError("В базе нет обращений: снимок карточки сделать не с чего.")
+                card = AppealCardDialog(services, appeal_id, window)
+            else:
+                from desktop.ui.ticket_card import TicketCardDialog
+
+                ticket_id = interesting_ticket(services)
+                if ticket_id is None:
+                    raise ServiceError("В базе нет заявок: снимок карточки сделать не с чего.")
+                card = TicketCardDialog(services, ticket_id, window)
             card.resize(min(size[0] - 60, 1160), min(size[1] - 50, 760))
             card.show()
             for _ in range(3):

@@ -1,4 +1,8 @@
-"""How an appeal's urgency looks: a soft row colour, a small drawn icon and words, and the legend that explains them."""
+"""How a queue row's urgency looks (an appeal's or an initiative ticket's): a soft row colour, a small drawn icon and
+words, and the legend that explains them.
+
+The two queues' urgencies are separate enums whose shared values (on_track, one_day, due_today, overdue, answered)
+look the same: the looks are keyed by the value, so either enum finds them."""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QP
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.domain.appeals import Urgency
+from desktop.domain.tickets import Urgency as TicketUrgency
+
+#: Either queue's urgency; both are StrEnums, so a ticket's «on_track» finds the appeal's look of that value.
+AnyUrgency = Urgency | TicketUrgency
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,7 @@ class Look:
     legend: str
 
 
-LOOKS: dict[Urgency, Look] = {
+LOOKS: dict[AnyUrgency, Look] = {
     Urgency.ON_TRACK: Look("#edf7ee", "#2e7d32", "#1b3d1e", "больше 1 р.д."),
     Urgency.ONE_DAY: Look("#fff6d6", "#c79100", "#4d3800", "остался 1 р.д."),
     Urgency.DUE_TODAY: Look("#ffe6cf", "#e65100", "#5a2400", "срок сегодня"),
@@ -30,6 +38,7 @@ LOOKS: dict[Urgency, Look] = {
     Urgency.ESCALATED: Look("#f1e6f8", "#7b1fa2", "#3d0a52", "передано выше"),
     Urgency.LEFT_SCHOOL: Look("#e3e7f5", "#303f9f", "#1a2366", "ушло из школы"),
     Urgency.ANSWERED: Look("#f3f3f3", "#6d6d6d", "#555555", "ответ дан"),
+    TicketUrgency.LATE: Look("#f6ebe4", "#8d4e2a", "#4a2410", "подана позже срока"),
 }
 
 #: The legend's order: from calm to alarming, then the finished.
@@ -42,17 +51,35 @@ LEGEND_ORDER = (
     Urgency.LEFT_SCHOOL,
     Urgency.ANSWERED,
 )
+#: The tickets' legend: the same looks, the late ones, and «завершена» for the finished.
+TICKET_LEGEND_ORDER = (
+    TicketUrgency.ON_TRACK,
+    TicketUrgency.ONE_DAY,
+    TicketUrgency.DUE_TODAY,
+    TicketUrgency.OVERDUE,
+    TicketUrgency.LATE,
+    TicketUrgency.FINISHED,
+)
+#: Where a ticket's legend words differ from the appeal's look of the same value.
+TICKET_LEGEND_WORDS: dict[TicketUrgency, str] = {TicketUrgency.FINISHED: "завершена"}
 
 
-def urgency_text(urgency: Urgency) -> str:
+def legend_text(urgency: AnyUrgency) -> str:
+    """The legend's short words for `urgency`, as its own queue says them."""
+    if isinstance(urgency, TicketUrgency) and urgency in TICKET_LEGEND_WORDS:
+        return TICKET_LEGEND_WORDS[urgency]
+    return LOOKS[urgency].legend
+
+
+def urgency_text(urgency: AnyUrgency) -> str:
     """«Срок сегодня»: the urgency's words as a sentence starts."""
     label = urgency.label
     return label[:1].upper() + label[1:]
 
 
-def _draw(urgency: Urgency, size: int) -> QPixmap:
+def _draw(urgency: AnyUrgency, size: int) -> QPixmap:
     """A distinct shape per urgency (so it is told apart without colour): dot, «1», clock, «!», arrow up,
-    arrow out, tick."""
+    arrow out, hourglass (submitted late), tick. Compared by value (==), so a ticket's urgency draws the same."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
@@ -62,14 +89,14 @@ def _draw(urgency: Urgency, size: int) -> QPixmap:
     pad = s * 0.08
     box = QRectF(pad, pad, s - 2 * pad, s - 2 * pad)
     line = max(1.5, s / 9)
-    if urgency is Urgency.ON_TRACK:
+    if urgency == Urgency.ON_TRACK:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(accent)
         p.drawEllipse(box.adjusted(s * 0.12, s * 0.12, -s * 0.12, -s * 0.12))
-    elif urgency in (Urgency.ONE_DAY, Urgency.OVERDUE):
+    elif urgency == Urgency.ONE_DAY or urgency == Urgency.OVERDUE:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(accent)
-        if urgency is Urgency.OVERDUE:
+        if urgency == Urgency.OVERDUE:
             p.drawRoundedRect(box, s * 0.18, s * 0.18)
         else:
             p.drawEllipse(box)
@@ -78,15 +105,15 @@ def _draw(urgency: Urgency, size: int) -> QPixmap:
         font.setPixelSize(max(6, int(s * 0.72)))
         p.setFont(font)
         p.setPen(QColor("white"))
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, "1" if urgency is Urgency.ONE_DAY else "!")
-    elif urgency is Urgency.DUE_TODAY:
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, "1" if urgency == Urgency.ONE_DAY else "!")
+    elif urgency == Urgency.DUE_TODAY:
         p.setPen(QPen(accent, line))
         p.setBrush(QColor("white"))
         p.drawEllipse(box.adjusted(line / 2, line / 2, -line / 2, -line / 2))
         c = box.center()
         p.drawLine(c, QPointF(c.x(), box.top() + s * 0.22))
         p.drawLine(c, QPointF(box.right() - s * 0.24, c.y()))
-    elif urgency is Urgency.ESCALATED:
+    elif urgency == Urgency.ESCALATED:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(accent)
         mid = box.center().x()
@@ -103,7 +130,7 @@ def _draw(urgency: Urgency, size: int) -> QPixmap:
                 ]
             )
         )
-    elif urgency is Urgency.LEFT_SCHOOL:
+    elif urgency == Urgency.LEFT_SCHOOL:
         pen = QPen(accent, line)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
@@ -119,6 +146,15 @@ def _draw(urgency: Urgency, size: int) -> QPixmap:
         p.drawLine(QPointF(box.left() + s * 0.3, y), QPointF(box.right(), y))
         p.drawLine(QPointF(box.right(), y), QPointF(box.right() - s * 0.25, y - s * 0.25))
         p.drawLine(QPointF(box.right(), y), QPointF(box.right() - s * 0.25, y + s * 0.25))
+    elif urgency == TicketUrgency.LATE:  # an hourglass: it came in after its time
+        pen = QPen(accent, line * 0.8)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        p.setPen(pen)
+        p.setBrush(accent)
+        mid = box.center()
+        left, right = box.left() + s * 0.12, box.right() - s * 0.12
+        p.drawPolygon(QPolygonF([QPointF(left, box.top()), QPointF(right, box.top()), mid]))
+        p.drawPolygon(QPolygonF([QPointF(left, box.bottom()), QPointF(right, box.bottom()), mid]))
     else:  # answered: a tick
         pen = QPen(accent, line * 1.2)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -134,18 +170,18 @@ def _draw(urgency: Urgency, size: int) -> QPixmap:
 
 
 @cache
-def urgency_icon(urgency: Urgency) -> QIcon:
+def urgency_icon(urgency: AnyUrgency) -> QIcon:
     icon = QIcon()
     for size in (16, 20, 24, 32, 48):
         icon.addPixmap(_draw(urgency, size))
     return icon
 
 
-def urgency_pixmap(urgency: Urgency, size: int = 16) -> QPixmap:
+def urgency_pixmap(urgency: AnyUrgency, size: int = 16) -> QPixmap:
     return urgency_icon(urgency).pixmap(size, size)
 
 
-def chip_style(urgency: Urgency) -> str:
+def chip_style(urgency: AnyUrgency) -> str:
     look = LOOKS[urgency]
     return (
         f"background: {look.background}; color: {look.text}; border: 1px solid {look.accent}55;"
@@ -154,9 +190,9 @@ def chip_style(urgency: Urgency) -> str:
 
 
 class UrgencyChip(QWidget):
-    """The icon and the words of one urgency on its colour: in the legend and on an appeal's card."""
+    """The icon and the words of one urgency on its colour: in the legend and on an appeal's or a ticket's card."""
 
-    def __init__(self, urgency: Urgency, text: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, urgency: AnyUrgency, text: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"urgency_{urgency.value}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -166,7 +202,7 @@ class UrgencyChip(QWidget):
         layout.setSpacing(5)
         self.icon = QLabel(self)
         self.icon.setPixmap(urgency_pixmap(urgency, 14))
-        self.label = QLabel(text if text is not None else LOOKS[urgency].legend, self)
+        self.label = QLabel(text if text is not None else legend_text(urgency), self)
         self.label.setStyleSheet(f"color: {LOOKS[urgency].text};")
         layout.addWidget(self.icon)
         layout.addWidget(self.label)
@@ -174,15 +210,17 @@ class UrgencyChip(QWidget):
 
 
 class UrgencyLegend(QWidget):
-    """Under the queue: what each colour and icon means."""
+    """Under the queue: what each colour and icon means (`order`: the urgencies of that queue)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, order: tuple[AnyUrgency, ...] = LEGEND_ORDER
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("urgency_legend")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.chips = [UrgencyChip(urgency, parent=self) for urgency in LEGEND_ORDER]
+        self.chips = [UrgencyChip(urgency, parent=self) for urgency in order]
         for chip in self.chips:
             layout.addWidget(chip)
 

@@ -1,0 +1,466 @@
+"""The initiative ticket's card: the client, the event and its three terms (the next one marked, lateness in red),
+the description and files, the message thread, the history, the client's feedback, and the actions the acting person
+may take now (seed 002 §3.2)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.tickets import Party, Status, TermKind
+from desktop.services.errors import ConflictError, ServiceError
+from desktop.services.files import FileInfo
+from desktop.services.registry import Services
+from desktop.services.tickets import StepKind, TicketCard
+from desktop.ui.appeal_card import FileRow
+from desktop.ui.appeal_dialogs import ERROR_COLOUR, HINT_STYLE, with_wait_cursor
+from desktop.ui.ticket_dialogs import (
+    AssignDialog,
+    FeedbackDialog,
+    MessageDialog,
+    RefuseDialog,
+    TicketAction,
+    WithdrawDialog,
+)
+from desktop.ui.urgency import LOOKS, UrgencyChip, urgency_pixmap, urgency_text
+from desktop.ui.widgets import Banner, confirm
+
+#: The buttons that set a status by hand, with what they say.
+STATUS_BUTTONS: dict[Status, str] = {
+    Status.REVIEW: "На рассмотрение",
+    Status.IN_WORK: "Взять в работу",
+    Status.DONE: "Исполнено",
+    Status.CLOSED: "Закрыть заявку",
+}
+#: The colour of a history entry's dot by what happened.
+STEP_COLOURS = {
+    StepKind.CREATED: "#1565c0",
+    StepKind.STATUS: "#455a64",
+    StepKind.ASSIGNED: "#6a1b9a",
+    StepKind.MESSAGE: "#00796b",
+    StepKind.FEEDBACK: "#2e7d32",
+}
+#: Messages by who wrote them: a soft background, so the thread reads like a conversation.
+PARTY_COLOURS = {Party.OPERATOR: "#e8f1fb", Party.AGENT: "#eef7ee", Party.CLIENT: "#fff6e0"}
+
+
+def _value(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class TicketFileRow(FileRow):
+    """A ticket's file (or a message's): the appeals' file row, read through the tickets' service."""
+
+    def _read(self) -> tuple[str, bytes] | None:
+        assert self.info is not None
+        try:
+            return self._services.tickets.attachment(self.info.id)
+        except ServiceError as exc:
+            self.label.setText(f"{self.info.name}: {exc}")
+            return None
+
+    def set_file(self, info: FileInfo | None) -> None:
+        super().set_file(info)
+        if info is not None:
+            self.label.setText(f"{info.name} ({info.size_text})")
+
+
+class TicketCardDialog(QDialog):
+    """One ticket in full; `changed` tells the queue to read itself again."""
+
+    def __init__(self, services: Services, ticket_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.card: TicketCard | None = None
+        self.current_id = ticket_id
+        self.changed = False
+        self.setObjectName("ticket_card")
+        self.setMinimumSize(900, 600)
+        self.resize(1120, 780)
+        body = QVBoxLayout(self)
+
+        head = QHBoxLayout()
+        self.urgency_icon = QLabel(self)
+        self.title = QLabel(self)
+        self.title.setObjectName("card_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chip_holder = QHBoxLayout()
+        self.chip: UrgencyChip | None = None
+        self.category_label = QLabel(self)
+        self.category_label.setObjectName("card_category")
+        head.addWidget(self.urgency_icon)
+        head.addWidget(self.title)
+        head.addSpacing(8)
+        head.addLayout(self.chip_holder)
+        head.addStretch(1)
+        head.addWidget(self.category_label)
+        body.addLayout(head)
+
+        facts = QFrame(self)
+        facts.setObjectName("card_facts")
+        facts.setStyleSheet("#card_facts { background: #f6f8fa; border: 1px solid #dde3ea; border-radius: 4px; }")
+        grid = QHBoxLayout(facts)
+        grid.setContentsMargins(10, 6, 10, 6)
+        self.facts: dict[str, QLabel] = {}
+        for key, caption in (("status", "Статус"), ("agent", "Исполнитель"), ("due", "Ближайший срок"),
+                             ("left", "Осталось"), ("submitted", "Подана")):  # fmt: skip
+            cell = QVBoxLayout()
+            cell.setSpacing(0)
+            top = QLabel(caption, facts)
+            top.setStyleSheet(HINT_STYLE)
+            value = _value(facts, f"card_{key}")
+            value.setStyleSheet("font-weight: bold;")
+            cell.addWidget(top)
+            cell.addWidget(value)
+            grid.addLayout(cell, 2 if key in ("status", "agent", "due") else 1)
+            self.facts[key] = value
+        body.addWidget(facts)
+
+        self.refusal_offer = QFrame(self)
+        self.refusal_offer.setObjectName("refusal_offer")
+        self.refusal_offer.setStyleSheet(
+            "#refusal_offer { background: #fde3e4; border: 1px solid #e57373; border-radius: 4px; }"
+        )
+        offer = QHBoxLayout(self.refusal_offer)
+        offer.setContentsMargins(10, 6, 10, 6)
+        self.refusal_text = QLabel(self.refusal_offer)
+        self.refusal_text.setObjectName("refusal_offer_text")
+        self.refusal_text.setWordWrap(True)
+        self.refusal_text.setStyleSheet("color: #6d0f0f;")
+        self.refusal_offer_button = QPushButton("Отказать…", self.refusal_offer)
+        self.refusal_offer_button.setObjectName("refusal_offer_button")
+        offer.addWidget(self.refusal_text, 1)
+        offer.addWidget(self.refusal_offer_button)
+        self.refusal_offer.hide()
+        body.addWidget(self.refusal_offer)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setChildrenCollapsible(False)
+        left = QWidget(split)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 6, 0)
+        who = QGroupBox("Заявитель", left)
+        who_form = QFormLayout(who)
+        who_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields: dict[str, QLabel] = {}
+        for key, caption in (("client", "ФИО:"), ("group", "Класс, объединение:"), ("contact", "Контакт:")):
+            self.fields[key] = _value(who, f"card_{key}")
+            who_form.addRow(caption, self.fields[key])
+        left_layout.addWidget(who)
+        terms = QGroupBox("Мероприятие и сроки", left)
+        terms_form = QFormLayout(terms)
+        terms_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for key, caption in (("event", "Мероприятие:"), ("submit_by", "Подать не позднее:"),
+                             ("report_by", "Отчёт исполнителя до:"), ("client_by", "Ответ заявителя до:")):  # fmt: skip
+            self.fields[key] = _value(terms, f"card_{key}")
+            terms_form.addRow(caption, self.fields[key])
+        self.lateness = _value(terms, "card_lateness")
+        self.lateness.setStyleSheet(f"color: {ERROR_COLOUR};")
+        terms_form.addRow(self.lateness)
+        left_layout.addWidget(terms)
+        text_box = QGroupBox("Что нужно сделать", left)
+        text_layout = QVBoxLayout(text_box)
+        self.description = _value(text_box, "card_description")
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        text_layout.addWidget(self.description)
+        self.files_layout = QVBoxLayout()
+        self.files_layout.setSpacing(2)
+        text_layout.addLayout(self.files_layout)
+        self.file_rows: list[TicketFileRow] = []
+        left_layout.addWidget(text_box)
+        self.result_box = QGroupBox("Итог и отзыв заявителя", left)
+        result_layout = QVBoxLayout(self.result_box)
+        self.result_text = _value(self.result_box, "card_result")
+        result_layout.addWidget(self.result_text)
+        left_layout.addWidget(self.result_box)
+        left_layout.addStretch(1)
+        scroll = QScrollArea(split)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(left)
+
+        self.tabs = QTabWidget(split)
+        self.tabs.setObjectName("card_tabs")
+        self.thread = QTextBrowser(self.tabs)
+        self.thread.setObjectName("card_thread")
+        self.thread.setOpenLinks(False)
+        self.thread.anchorClicked.connect(self._open_link)
+        self.history = QTextBrowser(self.tabs)
+        self.history.setObjectName("card_history")
+        self.history.setOpenLinks(False)
+        self.tabs.addTab(self.thread, "Переписка")
+        self.tabs.addTab(self.history, "История")
+        self.message_file = TicketFileRow(services, "message", self)
+        self.message_file.hide()
+        split.addWidget(scroll)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 6)
+        body.addWidget(split, 1)
+
+        self.banner = Banner(self)
+        self.banner.setObjectName("card_banner")
+        body.addWidget(self.banner)
+        buttons = QHBoxLayout()
+        self.status_buttons: dict[Status, QPushButton] = {}
+        for status, text in STATUS_BUTTONS.items():
+            button = QPushButton(text, self)
+            button.setObjectName(f"status_{status.value}")
+            button.setToolTip(f"Поставить статус «{status.label}»")
+            button.clicked.connect(lambda _c=False, s=status: self.set_status(s))
+            self.status_buttons[status] = button
+            buttons.addWidget(button)
+        self.assign_button = QPushButton("Назначить исполнителя…", self)
+        self.message_button = QPushButton("Сообщение…", self)
+        self.refuse_button = QPushButton("Отказать…", self)
+        self.withdraw_button = QPushButton("Заявитель отозвал…", self)
+        self.feedback_button = QPushButton("Отзыв заявителя…", self)
+        self.close_button = QPushButton("Закрыть окно", self)
+        for button, name in ((self.assign_button, "assign"), (self.message_button, "message"),
+                             (self.refuse_button, "refuse"), (self.withdraw_button, "withdraw"),
+                             (self.feedback_button, "feedback")):  # fmt: skip
+            button.setObjectName(f"card_{name}")
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        body.addLayout(buttons)
+        self.assign_button.clicked.connect(lambda: self._act(AssignDialog, "Исполнитель назначен."))
+        self.message_button.clicked.connect(lambda: self._act(MessageDialog, "Сообщение записано."))
+        self.refuse_button.clicked.connect(self.refuse)
+        self.refusal_offer_button.clicked.connect(self.refuse)
+        self.withdraw_button.clicked.connect(lambda: self._act(WithdrawDialog, "Заявка отозвана заявителем."))
+        self.feedback_button.clicked.connect(lambda: self._act(FeedbackDialog, "Отзыв заявителя записан."))
+        self.close_button.clicked.connect(self.accept)
+        self.load(ticket_id)
+        self.close_button.setFocus()
+
+    # -- showing ------------------------------------------------------------------------------------------------
+
+    def load(self, ticket_id: int) -> TicketCard | None:
+        try:
+            card = self._services.tickets.card(ticket_id)
+        except ServiceError as exc:
+            self.banner.show_message(str(exc), "warning")
+            return None
+        self.card = card
+        self.current_id = card.id
+        self._show(card)
+        return card
+
+    def reload(self) -> TicketCard | None:
+        self.changed = True
+        return self.load(self.current_id)
+
+    def _show(self, card: TicketCard) -> None:
+        row = card.row
+        self.setWindowTitle(f"Заявка {card.number}")
+        self.title.setText(f"Заявка {card.number}")
+        self.urgency_icon.setPixmap(urgency_pixmap(row.urgency, 28))
+        self.urgency_icon.setToolTip(urgency_text(row.urgency))
+        if self.chip is not None:
+            self.chip.deleteLater()
+        self.chip = UrgencyChip(row.urgency, urgency_text(row.urgency), self)
+        self.chip_holder.addWidget(self.chip)
+        self.category_label.setText(f"Категория: <b>{html.escape(row.category.label)}</b>")
+        self.facts["status"].setText(row.status.label)
+        self.facts["agent"].setText(row.agent_name or "не назначен")
+        if row.next_kind is not None and row.next_due is not None:
+            self.facts["due"].setText(f"{row.due_text} — {row.next_kind.label}")
+        else:
+            self.facts["due"].setText("—")
+        self.facts["left"].setText(row.time_left)
+        self.facts["left"].setStyleSheet(f"font-weight: bold; color: {LOOKS[row.urgency].text};")
+        self.facts["submitted"].setText(f"{row.submitted_at:%d.%m.%Y %H:%M}")
+        self.fields["client"].setText(row.client_name)
+        self.fields["group"].setText(row.client_group or "—")
+        self.fields["contact"].setText(card.client_contact or "—")
+        t = card.terms
+        marks = {TermKind.EVENT: ("event", t.event), TermKind.REPORT: ("report_by", t.report_by),
+                 TermKind.CLIENT: ("client_by", t.client_by)}  # fmt: skip
+        self.fields["submit_by"].setText(f"{t.submit_by:%d.%m.%Y}" + (" — подана позже" if row.late else ""))
+        self.fields["submit_by"].setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;" if row.late else "")
+        for kind, (key, day) in marks.items():
+            nxt = kind is row.next_kind
+            self.fields[key].setText(f"{day:%d.%m.%Y}" + ("  ◀ ближайший срок" if nxt else ""))
+            self.fields[key].setStyleSheet("font-weight: bold;" if nxt else "")
+        self.lateness.setVisible(bool(card.lateness))
+        self.lateness.setText(f"Подана позже срока: {card.lateness}." if card.lateness else "")
+        if card.suggested_refusal is not None and card.can_refuse:
+            reason, text = card.suggested_refusal
+            why = text or card.lateness
+            self.refusal_text.setText(
+                f"<b>Можно отказать:</b> {html.escape(reason.label)}" + (f" — {html.escape(why)}." if why else ".")
+            )
+            self.refusal_offer.show()
+        else:
+            self.refusal_offer.hide()
+        self.description.setText(card.description)
+        for old in self.file_rows:
+            old.deleteLater()
+        self.file_rows = []
+        for info in card.files:
+            file_row = TicketFileRow(self._services, f"file{info.id}", self)
+            file_row.set_file(info)
+            self.files_layout.addWidget(file_row)
+            self.file_rows.append(file_row)
+        self._show_result(card)
+        self.thread.setHtml(self._thread_html(card))
+        self.tabs.setTabText(0, f"Переписка ({len(card.messages)})")
+        self.history.setHtml(self._history_html(card))
+        for status, button in self.status_buttons.items():
+            button.setVisible(status in card.next_statuses)
+        self.assign_button.setVisible(card.can_assign)
+        self.assign_button.setText("Сменить исполнителя…" if row.agent_id else "Назначить исполнителя…")
+        self.message_button.setVisible(card.can_message)
+        self.refuse_button.setVisible(card.can_refuse)
+        self.withdraw_button.setVisible(card.can_withdraw)
+        self.feedback_button.setVisible(card.can_feedback)
+
+    def _show_result(self, card: TicketCard) -> None:
+        lines = []
+        if card.refusal_reason is not None:
+            lines.append(f"<b>Отказано:</b> {html.escape(card.refusal_reason.label)}")
+        if card.close_note and card.refusal_reason is None:
+            lines.append(f"<b>Закрыта:</b> {html.escape(card.close_note)}")
+        elif card.close_note:
+            lines.append(html.escape(card.close_note))
+        if card.rating:
+            stars = "★" * card.rating + "☆" * (5 - card.rating)
+            lines.append(f"<b>Оценка:</b> <span style='color:#c79100'>{stars}</span> {card.rating} из 5")
+        if card.feedback:
+            lines.append(f"<b>Отзыв:</b> {html.escape(card.feedback)}")
+        self.result_box.setVisible(bool(lines))
+        self.result_text.setText("<br>".join(lines))
+
+    def _thread_html(self, card: TicketCard) -> str:
+        if not card.messages:
+            return f"<p style='color:#5f6368'>Сообщений пока нет.</p>"
+        parts = []
+        for m in card.messages:
+            who = html.escape(m.author)
+            recorded = (
+                f" <span style='color:#80868b'>(записал(а) {html.escape(m.recorded_by)})</span>"
+                if m.party is Party.CLIENT and m.recorded_by
+                else ""
+            )
+            file = (
+                f"<br>📎 <a href='file:{m.attachment.id}'>{html.escape(m.attachment.name)}</a> "
+                f"<span style='color:#80868b'>({m.attachment.size_text})</span>"
+                if m.attachment
+                else ""
+            )
+            text = html.escape(m.text).replace("\n", "<br>")
+            parts.append(
+                f"<table width='100%' cellpadding='6' style='background:{PARTY_COLOURS[m.party]}; margin-bottom:6px'>"
+                f"<tr><td><b>{who}</b> · {m.party.label}{recorded} · "
+                f"<span style='color:#5f6368'>{m.at:%d.%m.%Y %H:%M}</span><br>{text}{file}</td></tr></table>"
+            )
+        return "".join(parts)
+
+    def _history_html(self, card: TicketCard) -> str:
+        rows = []
+        for entry in card.history:
+            colour = STEP_COLOURS.get(entry.kind, "#555555")
+            note = f"<br><span style='color:#4a4f55'>{html.escape(entry.note)}</span>" if entry.note else ""
+            actor = f"<br><span style='color:#80868b'>{html.escape(entry.actor)}</span>" if entry.actor else ""
+            rows.append(
+                "<tr>"
+                f"<td style='color:{colour}; font-size:large; padding-right:6px' valign='top'>●</td>"
+                f"<td style='padding-right:12px; white-space:nowrap' valign='top'>{entry.at:%d.%m.%Y}<br>"
+                f"<span style='color:#80868b'>{entry.at:%H:%M}</span></td>"
+                f"<td style='padding-bottom:10px' valign='top'><b>{html.escape(entry.title)}</b>{note}{actor}</td>"
+                "</tr>"
+            )
+        return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+
+    def history_texts(self) -> list[str]:
+        assert self.card is not None
+        return [" ".join(p for p in (f"{e.at:%d.%m.%Y %H:%M}", e.title, e.note) if p) for e in self.card.history]
+
+    def message_texts(self) -> list[str]:
+        assert self.card is not None
+        return [f"{m.author} ({m.party.label}): {m.text}" for m in self.card.messages]
+
+    def _open_link(self, url) -> None:  # type: ignore[no-untyped-def]
+        text = url.toString()
+        if not text.startswith("file:") or self.card is None:
+            return
+        wanted = int(text.removeprefix("file:"))
+        info = next((m.attachment for m in self.card.messages if m.attachment and m.attachment.id == wanted), None)
+        if info is not None:
+            self.message_file.set_file(info)
+            self.message_file.open()
+
+    # -- acting ---------------------------------------------------------------------------------------------------
+
+    def _act(self, dialog_type: type[TicketAction], done: str) -> TicketCard | None:
+        if self.card is None:
+            return None
+        dialog = dialog_type(self._services, self.card, self, reload=self.reload)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_card is None:
+            return None
+        self.changed = True
+        result = dialog.result_card
+        self.load(result.id)
+        self.banner.show_message(f"{done} Статус: «{result.row.status.label}».", "ok")
+        return result
+
+    def refuse(self) -> None:
+        self._act(RefuseDialog, "Отказ записан.")
+
+    def set_status(self, status: Status) -> None:
+        card = self.card
+        if card is None:
+            return
+        if status.final and not confirm(
+            self,
+            f"Заявка {card.number}",
+            f"Поставить заявке {card.number} статус «{status.label}»? Больше её статус меняться не будет.",
+            status.label if status is Status.DONE else "Закрыть",
+        ):
+            return
+        try:
+            with_wait_cursor(lambda: self._services.tickets.set_status(card.id, status, version=card.row.version))
+        except ConflictError as exc:
+            self.banner.show_message(str(exc), "warning")
+            self.reload()
+            self.banner.show_message(f"{exc} Карточка обновлена.", "warning")
+            return
+        except ServiceError as exc:
+            self.banner.show_message(str(exc), "warning")
+            return
+        self.changed = True
+        self.load(card.id)
+        self.banner.show_message(f"Статус заявки {card.number}: «{status.label}».", "ok")
+
+
+def open_ticket(services: Services, ticket_id: int, parent: QWidget | None = None) -> TicketCardDialog:
+    """Show the card of ticket `ticket_id` until the person closes it; the dialog, to see what changed."""
+    dialog = TicketCardDialog(services, ticket_id, parent)
+    dialog.exec()
+    return dialog
