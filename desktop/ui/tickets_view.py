@@ -121,9 +121,10 @@ class TicketsModel(PagedRowsModel[TicketRow]):
         if column == COL_NUMBER:
             return row.number
         if column == COL_SUBMITTED:
-            return f"{row.submitted_at:%d.%m.%Y %H:%M}"
-        if column == COL_CLIENT:
-            return f"{row.client_name}, {row.client_group}" if row.client_group else row.client_name
+            return f"{row.submitted_at:%d.%m.%Y}"  # the hour is in the tooltip: the column gives its room to names
+        if column == COL_CLIENT:  # «Егоров К. А., 10 «А»»: the full name is in the tooltip and on the card
+            name = rules.short_name(row.client_name)
+            return f"{name}, {row.client_group}" if row.client_group else name
         if column == COL_CATEGORY:
             return row.category.label
         if column == COL_EVENT:
@@ -140,7 +141,13 @@ class TicketsModel(PagedRowsModel[TicketRow]):
 
     @staticmethod
     def tooltip(row: TicketRow, column: int) -> str:
-        lines = [f"{row.number}: {urgency_text(row.urgency)}.", f"Заявитель: {row.client_name}."]
+        client = f"{row.client_name}, {row.client_group}" if row.client_group else row.client_name
+        lines = [
+            f"{row.number}: {urgency_text(row.urgency)}.",
+            f"Заявитель: {client}.",
+            f"Подана {row.submitted_at:%d.%m.%Y в %H:%M}; категория «{row.category.label}»; "
+            f"мероприятие {row.event_date:%d.%m.%Y}.",
+        ]
         if row.next_kind is not None and row.next_due is not None:
             lines.append(f"Ближайший срок — {row.next_kind.label}: {row.due_text} (осталось: {row.time_left}).")
         elif row.status.final:
@@ -199,20 +206,22 @@ def tickets_table(parent: QWidget, model: TicketsModel) -> QTableView:
     header.setSectionsMovable(False)
     header.setStretchLastSection(False)
     metrics = table.fontMetrics()
+    # The applicant's column takes what is left: «Фамилия И. О., класс», a long group elided (the tooltip has it).
     samples = {
         COL_NUMBER: "И-2026/0000",
-        COL_SUBMITTED: "00.00.0000 00:00",
+        COL_SUBMITTED: "00.00.0000",
         COL_CATEGORY: "Информационная поддержка",
         COL_EVENT: "00.00.0000",
         COL_DUE: "00.00.0000",
-        COL_LEFT: "подана позже",
-        COL_AGENT: "Константинова М. П.",
+        COL_LEFT: "просрочено_",  # bold
+        COL_AGENT: "Смирнова О. П.",
         COL_STATUS: "Ожидание ответа заявителя",
     }
     for column, sample in samples.items():
-        extra = 30 if column == COL_NUMBER else 16
-        title = metrics.horizontalAdvance(TICKET_COLUMNS[column]) + 24
+        extra = 30 if column == COL_NUMBER else 14
+        title = metrics.horizontalAdvance(TICKET_COLUMNS[column]) + 22
         table.setColumnWidth(column, max(metrics.horizontalAdvance(sample) + extra, title))
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     header.setSectionResizeMode(COL_CLIENT, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(40)
     return table

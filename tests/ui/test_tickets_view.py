@@ -116,7 +116,7 @@ def test_a_ticket_taken_in_through_the_dialog_is_in_the_queue_with_its_terms(
     assert seen["late"].startswith("Срок подачи прошёл")
     rows = table_rows(view.table)
     chosen = view.table.selectionModel().selectedRows()[0].row()
-    assert rows[chosen][2] == "Волков Артём, 9 «А»"
+    assert rows[chosen][2] == "Волков А., 9 «А»"
     assert rows[chosen][COL_STATUS] == "Открыто"
     number = rows[chosen][COL_NUMBER]
     assert view.banner.text().startswith(f"Заявка подана: {number}.")
