@@ -80,6 +80,7 @@ class TicketFileRow(FileRow):
             return None
 
     def set_file(self, info: FileInfo | None) -> None:
+        self.label.setWordWrap(True)  # a long name wraps: the card's narrow column never scrolls sideways
         super().set_file(info)
         if info is not None:
             self.label.setText(f"{info.name} ({info.size_text})")
@@ -201,6 +202,7 @@ class TicketCardDialog(QDialog):
         left_layout.addStretch(1)
         scroll = QScrollArea(split)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(left)
 
@@ -221,6 +223,7 @@ class TicketCardDialog(QDialog):
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 6)
+        split.setSizes([480, 580])
         body.addWidget(split, 1)
 
         self.banner = Banner(self)

@@ -563,7 +563,8 @@ class AgentsDialog(QDialog):
         split.setChildrenCollapsible(False)
         self.list = QListWidget(split)
         self.list.setObjectName("agents_list")
-        self.list.setMinimumWidth(300)
+        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("Константинова Мария Петровна") + 40)
+        self.list.setSpacing(3)
         right = QWidget(split)
         panel = QVBoxLayout(right)
         panel.setContentsMargins(8, 0, 0, 0)
@@ -607,7 +608,7 @@ class AgentsDialog(QDialog):
         dates.addWidget(QLabel("–", away))
         dates.addWidget(self.absence_to)
         dates.addStretch(1)
-        add.addRow("С … по:", dates)
+        add.addRow("Отсутствует с … по:", dates)
         self.absence_reason = QLineEdit(away)
         self.absence_reason.setObjectName("absence_reason")
         self.absence_reason.setPlaceholderText("отпуск, больничный, командировка…")
@@ -650,6 +651,8 @@ class AgentsDialog(QDialog):
         for agent in self.agents:
             item = QListWidgetItem(self._line(agent), self.list)
             item.setData(Qt.ItemDataRole.UserRole, agent.user_id)
+            cats = ", ".join(c.label for c in Category if c in agent.categories) or "без специализации"
+            item.setToolTip(f"Специализации: {cats}")
             if agent.absent_today:
                 item.setForeground(QColor("#8d4e2a"))
         if not self.agents:
@@ -660,9 +663,9 @@ class AgentsDialog(QDialog):
 
     @staticmethod
     def _line(agent: AgentView) -> str:
-        cats = ", ".join(c.label for c in Category if c in agent.categories) or "без специализации"
-        away = " · отсутствует сегодня" if agent.absent_today else ""
-        return f"{agent.name} — {rules.load_text(agent.open_tickets)}{away}\n{cats}"
+        """«Имя\n1 открытая заявка · сегодня отсутствует»: the specialisations are in the tooltip and on the right."""
+        away = " · сегодня отсутствует" if agent.absent_today else ""
+        return f"{agent.name}\n{rules.load_text(agent.open_tickets)}{away}"
 
     def current(self) -> AgentView | None:
         row = self.list.currentRow()
