@@ -15,6 +15,7 @@ from desktop.domain.access import Actor, Role
 from desktop.domain.calendar import LAST_PUBLISHED_YEAR
 from desktop.paths import user_data_dir
 from desktop.services.demo import DEMO_PASSWORD, DEMO_PROFILE
+from desktop.services.demo_tickets import DEMO_AGENTS
 from desktop.services.errors import ServiceError
 from desktop.services.registry import computer_user, open_services
 from desktop.store.db import DEFAULT_FILE, DEMO_FILE, ENV_DB, resolve_location
@@ -336,7 +337,7 @@ def test_init_demo_creates_the_filled_demo_database_apart_from_the_schools_own(r
     assert demo.is_file()
     assert not (user_data_dir() / DEFAULT_FILE).exists()
 
-    # The demo database has one user per role (login = the role's name) with the demo password.
+    # The demo database has one user per role (login = the role's name), and two more agents, with the demo password.
     secretary = {ENV_USER: "secretary", ENV_PASSWORD: DEMO_PASSWORD}
     code, out, err = run("--demo", "settings", "show", db=False, env=secretary)
     assert code == EXIT_OK, err
@@ -346,7 +347,9 @@ def test_init_demo_creates_the_filled_demo_database_apart_from_the_schools_own(r
     assert "27.11.2026" in out and "Карантин по ОРВИ" in out
     code, out, err = run("users", "list", "--demo", db=False, env={ENV_USER: "admin", ENV_PASSWORD: DEMO_PASSWORD})
     assert code == EXIT_OK, err
-    assert {line.split()[0] for line in out.splitlines()[1:]} == {role.value for role in Role}
+    assert {line.split()[0] for line in out.splitlines()[1:]} == {role.value for role in Role} | {
+        login for login, _ in DEMO_AGENTS
+    }
     code, out, err = run("--demo", "settings", "show", db=False)  # nobody named: the demo too needs a login
     assert code == EXIT_FAILED
     assert ENV_USER in error_line(err)

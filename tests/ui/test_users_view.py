@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.app import sign_in
 from desktop.domain.access import Actor, Role
-from desktop.services.demo import DEMO_PASSWORD
+from desktop.services.demo import DEMO_PASSWORD, DEMO_USERS
+from desktop.services.demo_tickets import DEMO_AGENTS
 from desktop.ui.login import LoginDialog
 from desktop.ui.users_view import AddUserDialog, ResetPasswordDialog, RolesDialog, UsersModel, UsersView
 from tests.ui.helpers import click, click_cell, log_in, table_rows, tick, type_text
@@ -40,7 +41,7 @@ def select(qtbot, view: UsersView, login: str) -> None:  # type: ignore[no-untyp
 
 def test_the_table_lists_every_user_with_roles_and_state(view):
     rows = table_rows(view.table)
-    assert len(rows) == 8
+    assert len(rows) == len(DEMO_USERS) + len(DEMO_AGENTS)  # one per role and two more agents
     assert ["Иванова Наталья Сергеевна", "secretary", "секретарь", "активен"] in rows
     assert ["Петров Алексей Игоревич", "admin", "администратор", "активен"] in rows
     headers = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())]
@@ -133,7 +134,7 @@ def test_the_add_dialog_checks_as_one_types_and_shows_the_services_refusal(qtbot
 
     play_dialogs(add)
     click(qtbot, view.add_button)
-    assert len(admin.users.list()) == 8
+    assert len(admin.users.list()) == len(DEMO_USERS) + len(DEMO_AGENTS)  # nobody added
 
 
 def test_blocking_asks_first_and_the_blocked_user_cannot_log_in(
