@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import tempfile
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from desktop.domain.appeals import (
     Rubric,
     needs_department_notice,
 )
+from desktop.domain.russian import plural
 from desktop.services.appeals import AppealCard, AppealInput, ConflictError
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.files import FileIn, size_text
@@ -91,6 +93,35 @@ def with_wait_cursor(work: Callable[[], object]) -> object:
         return work()
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+def export_register(
+    parent: QWidget,
+    banner: Banner,
+    title: str,
+    file_stem: str,
+    today: dt.date,
+    write: Callable[[Path], int],
+    nouns: tuple[str, str, str],
+) -> Path | None:
+    """Ask where to save a register, write it with a wait cursor, say how many rows went out (or what went wrong) in
+    the banner, and offer to open the file. `nouns` are the plural forms: («обращение», «обращения», «обращений»)."""
+    suggested = Path.home() / f"{file_stem} {today:%d.%m.%Y}.xlsx"
+    target = save_file_name(parent, title, suggested, "Книга Excel (*.xlsx)", ".xlsx")
+    if target is None:
+        return None
+    try:
+        count = int(with_wait_cursor(lambda: write(target)))  # type: ignore[call-overload]
+    except ServiceError as exc:
+        banner.show_message(str(exc), "warning")
+        return None
+    except OSError as exc:
+        banner.show_message(f"Не удалось записать файл {target}: {exc.strerror}", "warning")
+        return None
+    banner.show_message(f"Выгружено {count} {plural(count, *nouns)} в файл {target}", "ok")
+    if ask_to_open(parent, file_stem, f"Реестр сохранён в файл {target}. Открыть его?"):
+        open_path(target)
+    return target
 
 
 def file_text(file: FileIn) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
@@ -31,7 +30,7 @@ from desktop.services.appeals import AppealFilter, AppealRow, AppealsService, So
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.ui.appeal_card import open_card
-from desktop.ui.appeal_dialogs import RegisterDialog, ask_to_open, open_path, save_file_name, with_wait_cursor
+from desktop.ui.appeal_dialogs import RegisterDialog, export_register
 from desktop.ui.paged_model import PagedRowsModel
 from desktop.ui.urgency import LOOKS, UrgencyLegend, notice_icon, urgency_icon, urgency_text
 from desktop.ui.widgets import Banner, record_table
@@ -640,30 +639,10 @@ class AppealsView(QWidget):
         self.table.setFocus()
 
     def export(self) -> None:
-        io = getattr(self._services, "appeals_io", None)
-        if io is None:
-            self.banner.show_message(
-                "Выгрузка реестра в Excel появится в следующей версии программы.", "warning"
-            )
-            return
+        """The register of appeals for the chosen period to Excel (the other conditions do not apply)."""
         flt = self.current_filter()
-        suggested = Path.home() / f"Реестр обращений {self._services.settings.today():%d.%m.%Y}.xlsx"
-        target = save_file_name(
-            self, "Выгрузить реестр обращений", suggested, "Книга Excel (*.xlsx)", ".xlsx"
-        )
-        if target is None:
-            return
-        try:
-            count = with_wait_cursor(lambda: io.export(target, date_from=flt.date_from, date_to=flt.date_to))
-        except ServiceError as exc:
-            self.banner.show_message(str(exc), "warning")
-            return
-        except OSError as exc:
-            self.banner.show_message(f"Не удалось записать файл {target}: {exc.strerror}", "warning")
-            return
-        n = int(count)  # type: ignore[call-overload]
-        self.banner.show_message(
-            f"Выгружено {n} {plural(n, 'обращение', 'обращения', 'обращений')} в файл {target}", "ok"
-        )
-        if ask_to_open(self, "Реестр обращений", f"Реестр сохранён в файл {target}. Открыть его?"):
-            open_path(target)
+        export_register(
+            self, self.banner, "Выгрузить реестр обращений", "Реестр обращений", self._services.settings.today(),
+            lambda target: self._services.appeals_io.export(target, date_from=flt.date_from, date_to=flt.date_to),
+            ("обращение", "обращения", "обращений"),
+        )  # fmt: skip

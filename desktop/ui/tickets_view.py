@@ -36,6 +36,7 @@ from desktop.domain.tickets import CATEGORY_LABELS, STATUS_LABELS, Category, Sta
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.registry import Services
 from desktop.services.tickets import AgentView, TicketFilter, TicketRow, TicketSort, TicketsService
+from desktop.ui.appeal_dialogs import export_register
 from desktop.ui.appeals_view import CENTERED, LEFT, PRESET_CHECKED_STYLE, SEARCH_DELAY_MS
 from desktop.ui.paged_model import PagedRowsModel
 from desktop.ui.ticket_card import open_ticket
@@ -343,6 +344,9 @@ class TicketsView(QWidget):
         self.agents_button = QPushButton("Исполнители…", self)
         self.agents_button.setObjectName("tickets_agents")
         self.agents_button.setToolTip("Специализации, отсутствия и загрузка исполнителей")
+        self.export_button = QPushButton("Выгрузить в Excel…", self)
+        self.export_button.setObjectName("tickets_export")
+        self.export_button.setToolTip("Реестр заявок: номера, даты, сроки, «Подана в срок», исполнители, статусы")
         self.refresh_button = QPushButton("Обновить", self)
         self.refresh_button.setObjectName("tickets_refresh")
         self.refresh_button.setToolTip("F5")
@@ -350,10 +354,12 @@ class TicketsView(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(self.agents_button)
+        buttons.addWidget(self.export_button)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
         self.new_button.setVisible(self.may_create)
         self.agents_button.setVisible(self.may_manage_agents)
+        self.export_button.setVisible(ctx.may(Action.TICKETS_EXPORT))
 
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -372,6 +378,7 @@ class TicketsView(QWidget):
         self.new_button.clicked.connect(self.new_ticket)
         self.open_button.clicked.connect(self.open_selected)
         self.agents_button.clicked.connect(self.manage_agents)
+        self.export_button.clicked.connect(self.export)
         self.refresh_button.clicked.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -478,6 +485,13 @@ class TicketsView(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def export(self) -> None:
+        """The whole register of tickets to Excel."""
+        export_register(
+            self, self.banner, "Выгрузить реестр заявок", "Реестр заявок", self._services.settings.today(),
+            self._services.tickets_io.export, ("заявка", "заявки", "заявок"),
+        )  # fmt: skip
 
     def refresh(self) -> None:
         self._fill_agents()

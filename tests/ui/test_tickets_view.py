@@ -243,3 +243,25 @@ def test_the_operator_edits_specialisations_and_absences(qtbot, profile_services
     agent2 = next(a for a in log_in(profile_services, "operator").tickets.agents() if a.login == "agent2")
     assert Category.MEDIA in agent2.categories
     assert agent2.absences[0].date_from == dt.date(2026, 12, 1)
+
+
+def test_export_writes_the_register_of_tickets_and_offers_to_open_it(
+    qtbot, tickets, user_window, tmp_path, monkeypatch, answer_message_boxes, opened_files
+):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda parent, title, suggested, filters: (str(tmp_path / "р"), filters))
+    )
+    boxes = answer_message_boxes("Не открывать")
+    view = queue(user_window("operator"))
+    assert view.export_button.isVisible()
+    click(qtbot, view.export_button)
+    path = tmp_path / "р.xlsx"
+    assert view.banner.text().startswith("Выгружено ") and view.banner.text().endswith(f"в файл {path}")
+    assert boxes.shown == [f"Реестр сохранён в файл {path}. Открыть его?"] and opened_files == []
+    sheet = load_workbook(path).active
+    assert "Подана в срок" in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    # An agent may not export the register: no button.
+    assert not queue(user_window("agent")).export_button.isVisible()
