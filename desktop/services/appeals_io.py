@@ -23,22 +23,29 @@ from desktop.domain import appeals as rules
 from desktop.domain.access import Action, Actor
 from desktop.domain.appeals import Delivery, Level, Rubric, Stage, Status
 from desktop.domain.calendar import UnknownCalendarYear, WorkCalendar
-from desktop.domain.russian import short_date
 from desktop.services.appeals import (
     ENTITY,
     MAX_ANSWER_LENGTH,
     AppealInput,
     StepKind,
     add_step,
-    move_to,
-    step_values,
     apply_answer,
     create_appeal,
+    move_to,
+    step_values,
 )
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError
 from desktop.services.files import load_file
+from desktop.services.registers import (
+    exported_by,
+    period_text,
+    school_short_name,
+    titled,
+    write_and_record,
+    xlsx_path,
+)
 from desktop.services.settings import SettingsService
 from desktop.services.tabular import (
     Field,
@@ -51,7 +58,7 @@ from desktop.services.tabular import (
     read_table,
     school_moment,
 )
-from desktop.store.models import Appeal, AppealStep, Setting
+from desktop.store.models import Appeal, AppealStep
 
 IMPORT_ENTITY = "appeal_import"
 EXPORT_ENTITY = "appeals"
@@ -563,26 +570,13 @@ class AppealsExchange:
     ) -> int:
         """Write the register to an Excel workbook (issue 4, item 9), ordered by year and number; dates are Excel
         dates in school time. Rows are streamed from the database. The export is recorded. Returns the row count."""
-        from desktop.reports.workbook import DATE_FORMAT, DATETIME_FORMAT, Column, Marked, write_register
+        from desktop.reports.workbook import DATE_FORMAT, DATETIME_FORMAT, Column, Marked
 
         self._ctx.require(Action.APPEALS_EXPORT)
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            raise ServiceError(
-                f"Реестр выгружается в Excel: укажите файл с расширением .xlsx, а не «{path.name}»."
-            )
-        if date_from and date_to and date_from > date_to:
-            raise ServiceError("Начало периода позже его конца.")
+        path = xlsx_path(path, "Реестр")
+        period = period_text(date_from, date_to)
         tz = self._settings.timezone()
         today = self._settings.today()
-        school = self._setting("school_short_name")
-        period = "за всё время"
-        if date_from or date_to:
-            period = (
-                f"с {short_date(date_from) if date_from else 'начала'} "
-                f"по {short_date(date_to) if date_to else 'сегодня'}"
-            )
-        now_local = self._ctx.clock().astimezone(tz)
         columns = [
             Column(EXPORT_HEADERS[0], 13),
             Column(EXPORT_HEADERS[1], 14),
@@ -666,31 +660,20 @@ class AppealsExchange:
                             fill = DUE_TODAY_FILL
                     yield Marked(values, fill) if fill else values
 
-        try:
-            count = write_register(
-                path,
-                sheet_title="Реестр обращений",
-                title=f"Реестр обращений{' — ' + school if school else ''}",
-                subtitle=f"Период регистрации: {period}. Время и даты — {tz}. Розовым выделены обращения с "
-                f"истёкшим сроком и ушедшие из школы, жёлтым — со сроком сегодня. Выгрузил: "
-                f"{self._ctx.actor.name}, {now_local:%d.%m.%Y %H:%M}.",
-                columns=columns,
-                rows=rows(),
-                progress=progress,
-            )
-        except OSError as exc:
-            raise ServiceError(f"Не удалось записать файл {path}: {exc.strerror or exc}") from exc
-        with self._ctx.transaction() as session:
-            self._ctx.record(
-                session,
-                EXPORT_ENTITY,
-                "register",
-                "export",
-                None,
-                {"file": path.name, "rows": count, "period": period},
-                kind="access",
-            )
-        return count
+        return write_and_record(
+            self._ctx,
+            path,
+            entity=EXPORT_ENTITY,
+            entity_id="register",
+            period=period,
+            sheet_title="Реестр обращений",
+            title=titled("Реестр обращений", school_short_name(self._ctx)),
+            subtitle=f"Период регистрации: {period}. Время и даты — {tz}. Розовым выделены обращения с истёкшим "
+            f"сроком и ушедшие из школы, жёлтым — со сроком сегодня. {exported_by(self._ctx, tz)}.",
+            columns=columns,
+            rows=rows(),
+            progress=progress,
+        )
 
     # -- the answer as an e-mail --------------------------------------------------------------------------------
 
@@ -871,9 +854,6 @@ class AppealsExchange:
             )
         return path
 
-    def _setting(self, key: str) -> str:
-        with self._ctx.transaction() as session:
-            return session.scalar(select(Setting.value).where(Setting.key == key)) or ""
 
 
 def _get(session: Session, appeal_id: int) -> Appeal:

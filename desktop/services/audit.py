@@ -13,10 +13,16 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from desktop.domain.access import Action
-from desktop.domain.russian import short_date
 from desktop.services.context import ServiceContext
-from desktop.services.errors import ServiceError
-from desktop.store.models import Event, Setting, User
+from desktop.services.registers import (
+    exported_by,
+    period_text,
+    school_short_name,
+    titled,
+    write_and_record,
+    xlsx_path,
+)
+from desktop.store.models import Event, User
 
 KIND_LABELS = {"change": "изменение", "access": "просмотр данных", "auth": "вход и блокировка"}
 
@@ -190,22 +196,12 @@ class AuditService:
         self, path: Path, flt: AuditFilter = AuditFilter(), progress: Callable[[int], None] | None = None
     ) -> int:
         """Write the matching events to an Excel workbook; the export itself is recorded. Returns the row count."""
-        from desktop.reports.workbook import Column, write_register
+        from desktop.reports.workbook import Column
 
         self._ctx.require(Action.AUDIT_EXPORT)
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            raise ServiceError(f"Журнал выгружается в Excel: укажите файл с расширением .xlsx, а не «{path.name}».")
+        path = xlsx_path(path, "Журнал")
+        period = period_text(flt.date_from, flt.date_to)
         tz = self._timezone()
-        with self._ctx.transaction() as session:
-            school = session.scalar(select(Setting.value).where(Setting.key == "school_short_name")) or ""
-        period = "за всё время"
-        if flt.date_from or flt.date_to:
-            period = (
-                f"с {short_date(flt.date_from) if flt.date_from else 'начала'} "
-                f"по {short_date(flt.date_to) if flt.date_to else 'сегодня'}"
-            )
-        now_local = self._ctx.clock().astimezone(tz)
         columns = [
             Column(EXPORT_HEADERS[0], 17, "DD.MM.YYYY HH:MM"),
             Column(EXPORT_HEADERS[1], 30),
@@ -231,30 +227,19 @@ class AuditService:
             )
             for r in self._stream(flt)
         )
-        try:
-            count = write_register(
-                path,
-                sheet_title="Журнал событий",
-                title=f"Журнал событий{' — ' + school if school else ''}",
-                subtitle=f"Период: {period}. Выгрузил: {self._ctx.actor.name}, "
-                f"{now_local:%d.%m.%Y %H:%M} ({tz}).",
-                columns=columns,
-                rows=rows,
-                progress=progress,
-            )
-        except OSError as exc:
-            raise ServiceError(f"Не удалось записать файл {path}: {exc.strerror or exc}") from exc
-        with self._ctx.transaction() as session:
-            self._ctx.record(
-                session,
-                "audit",
-                "events",
-                "export",
-                None,
-                {"file": path.name, "rows": count, "period": period},
-                kind="access",
-            )
-        return count
+        return write_and_record(
+            self._ctx,
+            path,
+            entity="audit",
+            entity_id="events",
+            period=period,
+            sheet_title="Журнал событий",
+            title=titled("Журнал событий", school_short_name(self._ctx)),
+            subtitle=f"Период: {period}. {exported_by(self._ctx, tz)} ({tz}).",
+            columns=columns,
+            rows=rows,
+            progress=progress,
+        )
 
 
 def _row(event: Event, login: str | None) -> AuditRow:

@@ -21,12 +21,19 @@ from sqlalchemy.orm import Session
 from desktop.domain import tickets as rules
 from desktop.domain.access import Action
 from desktop.domain.calendar import UnknownCalendarYear, WorkCalendar
-from desktop.domain.russian import plural, short_date
+from desktop.domain.russian import plural
 from desktop.domain.terms import email_problem
 from desktop.domain.tickets import Category, RefusalReason, Status
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext
-from desktop.services.errors import ServiceError
+from desktop.services.registers import (
+    exported_by,
+    period_text,
+    school_short_name,
+    titled,
+    write_and_record,
+    xlsx_path,
+)
 from desktop.services.settings import SettingsService
 from desktop.services.tabular import (
     Field,
@@ -40,7 +47,7 @@ from desktop.services.tabular import (
     school_moment,
 )
 from desktop.services.tickets import TicketFilter, TicketInput, TicketsService, create_ticket
-from desktop.store.models import Setting, Ticket
+from desktop.store.models import Ticket
 
 IMPORT_ENTITY = "ticket_import"
 EXPORT_ENTITY = "tickets"
@@ -349,26 +356,13 @@ class TicketsExchange:
         submitted late are highlighted. An agent gets only the tickets assigned to them (the queue's own rule).
         Rows are streamed from the database. The export is recorded (personal data leaving the program). Returns
         the row count."""
-        from desktop.reports.workbook import DATE_FORMAT, DATETIME_FORMAT, Column, Marked, write_register
+        from desktop.reports.workbook import DATE_FORMAT, DATETIME_FORMAT, Column, Marked
 
         self._ctx.require(Action.TICKETS_EXPORT)
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            raise ServiceError(
-                f"Реестр выгружается в Excel: укажите файл с расширением .xlsx, а не «{path.name}»."
-            )
-        if date_from and date_to and date_from > date_to:
-            raise ServiceError("Начало периода позже его конца.")
+        path = xlsx_path(path, "Реестр")
+        period = period_text(date_from, date_to)
         tz = self._settings.timezone()
         today = self._settings.today()
-        school = self._setting("school_short_name")
-        period = "за всё время"
-        if date_from or date_to:
-            period = (
-                f"с {short_date(date_from) if date_from else 'начала'} "
-                f"по {short_date(date_to) if date_to else 'сегодня'}"
-            )
-        now_local = self._ctx.clock().astimezone(tz)
         widths = (13, 17, 28, 24, 12, 12, 9, 12, 12, 28, 18, 10, 24, 50, 40, 8, 40)
         formats = {
             1: DATETIME_FORMAT,
@@ -416,35 +410,21 @@ class TicketsExchange:
                     )
                     yield Marked(values, LATE_FILL) if t.late else values
 
-        try:
-            count = write_register(
-                path,
-                sheet_title="Реестр заявок",
-                title=f"Реестр заявок по инициативам{' — ' + school if school else ''}",
-                subtitle=f"Период подачи: {period}. Время и даты — {tz}. Розовым выделены заявки, поданные позже "
-                f"срока. Выгрузил: {self._ctx.actor.name}, {now_local:%d.%m.%Y %H:%M}.",
-                columns=columns,
-                rows=rows(),
-                progress=progress,
-            )
-        except OSError as exc:
-            raise ServiceError(f"Не удалось записать файл {path}: {exc.strerror or exc}") from exc
-        with self._ctx.transaction() as session:
-            self._ctx.record(
-                session,
-                EXPORT_ENTITY,
-                "register",
-                "export",
-                None,
-                {"file": path.name, "rows": count, "period": period},
-                kind="access",
-            )
-        return count
+        return write_and_record(
+            self._ctx,
+            path,
+            entity=EXPORT_ENTITY,
+            entity_id="register",
+            period=period,
+            sheet_title="Реестр заявок",
+            title=titled("Реестр заявок по инициативам", school_short_name(self._ctx)),
+            subtitle=f"Период подачи: {period}. Время и даты — {tz}. Розовым выделены заявки, поданные позже срока. "
+            f"{exported_by(self._ctx, tz)}.",
+            columns=columns,
+            rows=rows(),
+            progress=progress,
+        )
 
-    def _setting(self, key: str) -> str:
-        with self._ctx.transaction() as session:
-            value = session.scalar(select(Setting.value).where(Setting.key == key))
-        return value or ""
 
 
 def _key(r: _Row) -> tuple[object, ...] | None:
