@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     email.add_argument("--out", required=True, metavar="ФАЙЛ.eml")
 
     shot = _command(commands, "screenshot", "снимок раздела программы в PNG (без окна на экране)", _cmd_screenshot)
-    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: appeals, appeal-card, director, calendar, settings, users, audit")
+    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: appeals, appeal-card, director, tickets, ticket-card, calendar, settings, users, audit")
     shot.add_argument("--out", required=True, metavar="ФАЙЛ.png")
     shot.add_argument("--size", default="1280x800", metavar="ШxВ", help="размер окна, по умолчанию 1280x800")
     return parser
@@ -549,28 +549,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_appeals(args: argparse.Namespace) -> int:
-    from desktop.services.tabular import ImportFailed
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"Файл не найден: {path}")
-    services = _open(args)
-    try:
-        result = services.appeals_io.import_file(path)
-    except ImportFailed as exc:
-        # Every problem, one a line, so that the whole file can be put right in one go.
-        count = len(exc.problems)
-        print(f"Ошибка: файл {path.name} не загружен, ничего не записано. Ошибок: {count}.", file=sys.stderr)
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        services.close()
-    print(result.describe())
-    return EXIT_OK
+    return _import(args, lambda services: services.appeals_io)
 
 
 def _cmd_import_tickets(args: argparse.Namespace) -> int:
+    return _import(args, lambda services: services.tickets_io)
+
+
+def _import(args: argparse.Namespace, exchange) -> int:  # type: ignore[no-untyped-def]
+    """Load a register file through `exchange(services)`: all or nothing, every problem on its own line."""
     from desktop.services.tabular import ImportFailed
 
     path = Path(args.file)
@@ -578,7 +565,7 @@ def _cmd_import_tickets(args: argparse.Namespace) -> int:
         raise CommandError(f"Файл не найден: {path}")
     services = _open(args)
     try:
-        result = services.tickets_io.import_file(path)
+        result = exchange(services).import_file(path)
     except ImportFailed as exc:
         # Every problem, one a line, so that the whole file can be put right in one go.
         count = len(exc.problems)
