@@ -294,14 +294,15 @@ class TermKind(StrEnum):
         return {"report": "отчёт исполнителя", "client": "ответ заявителя", "event": "мероприятие"}[self.value]
 
 
-def next_term(status: Status, terms: Terms) -> tuple[TermKind, dt.date] | None:
+def next_term(status: Status, terms: Terms, *, was_in_work: bool = False) -> tuple[TermKind, dt.date] | None:
     """What the ticket waits for next: the client's answer while waiting for them (§4.2.2), the event once the work is
-    arranged («В работе»), otherwise the agent's report (§4.4.1); nothing once it is finished."""
+    arranged («В работе», or a later question from the client about arranged work), otherwise the agent's report
+    (§4.4.1); nothing once it is finished."""
     if status.final:
         return None
     if status is Status.WAIT_CLIENT:
         return TermKind.CLIENT, terms.client_by
-    if status is Status.IN_WORK:
+    if status is Status.IN_WORK or (was_in_work and status is Status.WAIT_OPERATOR):
         return TermKind.EVENT, terms.event
     return TermKind.REPORT, terms.report_by
 

@@ -1010,7 +1010,7 @@ def apply_status(ticket: Ticket, status: Status, now: dt.datetime) -> None:
 
 def _set_next(ticket: Ticket) -> None:
     terms = Terms(ticket.event_date, ticket.submit_by, ticket.report_by, ticket.client_by)
-    nxt = rules.next_term(Status(ticket.status), terms)
+    nxt = rules.next_term(Status(ticket.status), terms, was_in_work=ticket.in_work_at is not None)
     ticket.next_kind = nxt[0].value if nxt else ""
     ticket.next_due = nxt[1] if nxt else NO_TERM
 

@@ -630,6 +630,13 @@ def test_the_next_term(status, expected):
     assert got == (None if expected is None else (expected[0], d(expected[1])))
 
 
+def test_a_question_from_the_client_about_arranged_work_waits_for_the_event_not_the_past_report_day():
+    # The work was arranged («В работе») and the client then wrote: the operator answers, the event is what is next.
+    assert rules.next_term(WO, TERMS, was_in_work=True) == (TermKind.EVENT, d("12.05.2025"))
+    # Waiting for the client is always the client's own term.
+    assert rules.next_term(WC, TERMS, was_in_work=True) == (TermKind.CLIENT, d("06.05.2025"))
+
+
 @pytest.mark.parametrize(
     ("status", "late", "due", "today", "urgency"),
     [
