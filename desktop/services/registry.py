@@ -17,6 +17,7 @@ from desktop.services.audit import AuditService
 from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
+from desktop.services.families import FamiliesService
 from desktop.services.settings import SettingsService
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
@@ -47,6 +48,7 @@ class Services:
     appeals: AppealsService
     appeals_io: AppealsExchange
     tickets: TicketsService
+    families: FamiliesService
     tickets_io: TicketsExchange
 
     @property
@@ -107,5 +109,6 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         appeals=AppealsService(ctx, settings, calendar),
         appeals_io=AppealsExchange(ctx, settings, calendar),
         tickets=TicketsService(ctx, settings, calendar),
+        families=FamiliesService(ctx, settings, calendar),
         tickets_io=TicketsExchange(ctx, settings, calendar),
     )

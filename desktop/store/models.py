@@ -357,3 +357,167 @@ class TicketStep(Base):
     status_to: Mapped[str] = mapped_column(String(16), default="")
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SchoolClass(Base):
+    """A class of the school: «5А»."""
+
+    __tablename__ = "school_classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(8), unique=True)
+
+
+class Student(Base):
+    """A student of the school (or who has left: kept, never deleted). Identified by name and date of birth."""
+
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("name_key", "birth_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id"), index=True)
+    studying: Mapped[bool] = mapped_column(Boolean, default=True)
+    left_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: The family gets the week's marks on paper (opted out, or asked for it; seed 004).
+    paper: Mapped[bool] = mapped_column(Boolean, default=False)
+    paper_since: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class StudentEvent(Base):
+    """A student's history in the school: enrolled, moved to another class, left, came back."""
+
+    __tablename__ = "student_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_class: Mapped[str] = mapped_column(String(8), default="")
+    to_class: Mapped[str] = mapped_column(String(8), default="")
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Representative(Base):
+    """A legal representative (parent, guardian). Identified by name and phone."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    phone_key: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class StudentRepresentative(Base):
+    """Who a representative is to a child; a child may have several, a parent several children."""
+
+    __tablename__ = "student_representatives"
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representatives.id"), primary_key=True, index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+
+
+class Consent(Base):
+    """A representative's consent to personal-data processing (152-ФЗ): given, the signed scan, withdrawn."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representatives.id"), index=True)
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AccessApplication(Base):
+    """An application for access to the e-diary: registered the day it comes, access due in 2 working days."""
+
+    __tablename__ = "access_applications"
+    __table_args__ = (UniqueConstraint("year", "seq"), Index("ix_access_applications_queue", "status", "due_date"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representatives.id"), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AccessCode(Base):
+    """A registration code handed to a representative for a child against signature; re-issues and revocations
+    leave the old row with its state."""
+
+    __tablename__ = "access_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representatives.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("access_applications.id"), nullable=True)
+    code: Mapped[str] = mapped_column(String(40))
+    generated: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(16))
+    handover: Mapped[str] = mapped_column(String(16))
+    handed_via: Mapped[str] = mapped_column(String(200), default="")  # the class teacher's name
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccessRefusal(Base):
+    """A refusal decision with its grounds from the closed list, signed by the director; numbered and kept."""
+
+    __tablename__ = "access_refusals"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), nullable=True, index=True)
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("representatives.id"), nullable=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("access_applications.id"), nullable=True)
+    child_name: Mapped[str] = mapped_column(String(200))
+    child_class: Mapped[str] = mapped_column(String(8), default="")
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    grounds: Mapped[list[str]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text, default="")
+    director_name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class OptOut(Base):
+    """A signed opt-out application registered (seed 004 Appendix 2 or 3): the family goes on paper."""
+
+    __tablename__ = "optouts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    appendix: Mapped[str] = mapped_column(String(1))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    applicants: Mapped[str] = mapped_column(String(400))
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    registered_by: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

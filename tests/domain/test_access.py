@@ -47,6 +47,12 @@ EXPECTED = {
     Action.TICKETS_IMPORT: {Role.OPERATOR},
     Action.TICKETS_EXPORT: {Role.OPERATOR, Role.DIRECTOR, Role.DEPUTY},
     Action.AGENTS_MANAGE: {Role.OPERATOR},
+    Action.FAMILIES_VIEW: {Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY, Role.EPOS_ADMIN},
+    Action.FAMILIES_EDIT: {Role.DEPUTY, Role.SECRETARY},
+    Action.FAMILIES_IMPORT: {Role.DEPUTY, Role.SECRETARY},
+    Action.ACCESS_MANAGE: {Role.SECRETARY, Role.EPOS_ADMIN},
+    Action.ACCESS_REFUSE: {Role.DIRECTOR, Role.SECRETARY},
+    Action.OPTOUT_REGISTER: {Role.DEPUTY, Role.SECRETARY},
 }
 
 #: What the built-in system actor (the periodic sweep) may do.
