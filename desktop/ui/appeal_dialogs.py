@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,10 +39,11 @@ from desktop.domain.appeals import (
     needs_department_notice,
 )
 from desktop.domain.russian import plural
-from desktop.services.appeals import AppealCard, AppealInput, ConflictError
+from desktop.services.appeals import AppealCard, AppealInput
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.files import FileIn, size_text
 from desktop.services.registry import Services
+from desktop.ui.card_action import CardAction, show_field_errors, with_wait_cursor
 from desktop.ui.widgets import Banner, ErrorLabel, confirm, ok_cancel_buttons
 
 ERROR_COLOUR = "#b71c1c"
@@ -85,14 +86,6 @@ def save_file_name(parent: QWidget, title: str, suggested: Path, filters: str, s
     if suffix and target.suffix.lower() != suffix:
         target = target.with_name(target.name + suffix)
     return target
-
-
-def with_wait_cursor(work: Callable[[], object]) -> object:
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        return work()
-    finally:
-        QGuiApplication.restoreOverrideCursor()
 
 
 def export_register(
@@ -410,13 +403,7 @@ class RegisterDialog(QDialog):
             assert isinstance(card, AppealCard)
             self.result_card = card
         except ValidationError as exc:
-            rest = []
-            for key, message in exc.fields.items():
-                if key in self.errors:
-                    self.errors[key].show_error(message)
-                else:
-                    rest.append(message)
-            self.error.show_error("\n".join(rest) or None)
+            show_field_errors(exc, self.errors, self.error)
             return
         except ServiceError as exc:
             self.error.show_error(str(exc))
@@ -431,11 +418,12 @@ class RegisterDialog(QDialog):
 Reload = Callable[[], AppealCard | None] | None
 
 
-class _CardAction(QDialog):
+class _CardAction(CardAction[AppealCard]):
     """A dialog that acts on one appeal as its card showed it (`version`): when somebody changed the appeal
     meanwhile, it says so and offers to reload the card (`reload` returns the fresh card)."""
 
-    ok_text = "Сохранить"
+    conflict_title = "Обращение изменено"
+    conflict_note = "Карточка обновлена: посмотрите, что изменилось, и сохраните ещё раз. Набранный текст сохранён."
 
     def __init__(
         self,
@@ -445,92 +433,18 @@ class _CardAction(QDialog):
         *,
         reload: Reload = None,
     ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.card = card
-        self._reload = reload
-        self.result_card: AppealCard | None = None
-        self.body = QVBoxLayout(self)
-        head = QLabel(
-            f"<b>{html.escape(card.number)}</b> · {html.escape(card.row.applicant)} · "
-            f"{html.escape(card.row.rubric.label)}",
-            self,
-        )
-        head.setObjectName("action_head")
-        self.body.addWidget(head)
+        super().__init__(services, card, parent, reload=reload)
         question = QPlainTextEdit(card.text, self)
         question.setObjectName("appeal_text")
         question.setReadOnly(True)
         question.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
         question.setStyleSheet("QPlainTextEdit { background: #f7f7f7; }")
         self.body.addWidget(question)
-        self.banner = Banner(self)
-        self.banner.setObjectName("action_banner")
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("dialog_error")
 
-    def finish(self) -> None:
-        self.body.addWidget(self.banner)
-        self.body.addWidget(self.error)
-        self.buttons = ok_cancel_buttons(self, self.ok_text, self.submit)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.body.addWidget(self.buttons)
-
-    def call(self) -> AppealCard | None:
-        raise NotImplementedError
-
-    def field_errors(self) -> dict[str, ErrorLabel]:
-        return {}
-
-    def still_allowed(self, card: AppealCard) -> bool:
-        return True
-
-    def submit(self) -> None:
-        self.error.show_error(None)
-        for label in self.field_errors().values():
-            label.show_error(None)
-        try:
-            result = with_wait_cursor(self.call)
-        except ConflictError as exc:
-            self._conflict(str(exc))
-            return
-        except ValidationError as exc:
-            labels = self.field_errors()
-            rest = []
-            for key, message in exc.fields.items():
-                if key in labels:
-                    labels[key].show_error(message)
-                else:
-                    rest.append(message)
-            self.error.show_error("\n".join(rest) or None)
-            return
-        except ServiceError as exc:
-            self.error.show_error(str(exc))
-            return
-        if result is None:  # the person changed their mind
-            return
-        assert isinstance(result, AppealCard)
-        self.result_card = result
-        self.accept()
-
-    def _conflict(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Обращение изменено", message, parent=self)
-        reload = box.addButton("Обновить карточку", QMessageBox.ButtonRole.AcceptRole)
-        close = box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reload)
-        box.setEscapeButton(close)
-        box.exec()
-        if box.clickedButton() is not reload or self._reload is None:
-            self.reject()
-            return
-        fresh = self._reload()
-        if fresh is None or not self.still_allowed(fresh):
-            self.reject()
-            return
-        self.card = fresh
-        self.banner.show_message(
-            "Карточка обновлена: посмотрите, что изменилось, и сохраните ещё раз. Набранный текст сохранён.",
-            "info",
+    def head_text(self, card: AppealCard) -> str:
+        return (
+            f"<b>{html.escape(card.number)}</b> · {html.escape(card.row.applicant)} · "
+            f"{html.escape(card.row.rubric.label)}"
         )
 
 

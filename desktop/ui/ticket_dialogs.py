@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import tickets as rules
 from desktop.domain.calendar import UnknownCalendarYear
 from desktop.domain.tickets import CATEGORY_LABELS, Category, Party, RefusalReason
-from desktop.services.errors import ConflictError, ServiceError, ValidationError
+from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.files import FileIn
 from desktop.services.registry import Services
 from desktop.services.tickets import MAX_FILES, TicketCard, TicketInput
@@ -43,9 +42,9 @@ from desktop.ui.appeal_dialogs import (
     CountedText,
     FilePicker,
     file_text,
-    with_wait_cursor,
 )
-from desktop.ui.widgets import Banner, ErrorLabel, confirm, ok_cancel_buttons
+from desktop.ui.card_action import CardAction, show_field_errors, with_wait_cursor
+from desktop.ui.widgets import ErrorLabel, confirm, ok_cancel_buttons
 
 #: How the fields are named in the hint «Чтобы подать, заполните: …».
 FIELD_NAMES = {
@@ -64,17 +63,6 @@ def qdate(day: dt.date) -> QDate:
 
 def pydate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
-
-
-def show_field_errors(exc: ValidationError, labels: dict[str, ErrorLabel], rest_label: ErrorLabel) -> None:
-    """Each message of the service under its field; those with no field of their own under the form."""
-    rest = []
-    for key, message in exc.fields.items():
-        if key in labels:
-            labels[key].show_error(message)
-        else:
-            rest.append(message)
-    rest_label.show_error("\n".join(rest) or None)
 
 
 def _form() -> QFormLayout:
@@ -342,87 +330,26 @@ class NewTicketDialog(QDialog):
 Reload = Callable[[], TicketCard | None] | None
 
 
-class TicketAction(QDialog):
+class TicketAction(CardAction[TicketCard]):
     """A dialog that acts on one ticket as its card showed it (its `version`). When somebody changed the ticket
     meanwhile it says so («изменена другим пользователем»), reads the card again and lets the person retry."""
 
-    ok_text = "Сохранить"
+    conflict_title = "Заявка изменена другим пользователем"
+    conflict_note = (
+        "Заявка изменена другим пользователем; карточка обновлена. Посмотрите, что изменилось, "
+        "и сохраните ещё раз: набранное сохранено."
+    )
 
     def __init__(
         self, services: Services, card: TicketCard, parent: QWidget | None = None, *, reload: Reload = None
     ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.card = card
-        self._reload = reload
-        self.result_card: TicketCard | None = None
-        self.body = QVBoxLayout(self)
-        head = QLabel(
+        super().__init__(services, card, parent, reload=reload)
+        self.head.setWordWrap(True)
+
+    def head_text(self, card: TicketCard) -> str:
+        return (
             f"<b>{html.escape(card.number)}</b> · {html.escape(card.row.client_name)} · "
-            f"{html.escape(card.row.category.label)} · мероприятие {card.terms.event:%d.%m.%Y}",
-            self,
-        )
-        head.setObjectName("action_head")
-        head.setWordWrap(True)
-        self.body.addWidget(head)
-        self.banner = Banner(self)
-        self.banner.setObjectName("action_banner")
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("dialog_error")
-
-    def finish(self) -> None:
-        self.body.addWidget(self.banner)
-        self.body.addWidget(self.error)
-        self.buttons = ok_cancel_buttons(self, self.ok_text, self.submit)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.body.addWidget(self.buttons)
-
-    def call(self) -> TicketCard | None:
-        raise NotImplementedError
-
-    def field_errors(self) -> dict[str, ErrorLabel]:
-        return {}
-
-    def submit(self) -> None:
-        self.error.show_error(None)
-        for label in self.field_errors().values():
-            label.show_error(None)
-        try:
-            result = with_wait_cursor(self.call)
-        except ConflictError as exc:
-            self._conflict(str(exc))
-            return
-        except ValidationError as exc:
-            show_field_errors(exc, self.field_errors(), self.error)
-            return
-        except ServiceError as exc:
-            self.error.show_error(str(exc))
-            return
-        if result is None:
-            return
-        assert isinstance(result, TicketCard)
-        self.result_card = result
-        self.accept()
-
-    def _conflict(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Заявка изменена другим пользователем", message, parent=self)
-        reload = box.addButton("Обновить карточку", QMessageBox.ButtonRole.AcceptRole)
-        close = box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reload)
-        box.setEscapeButton(close)
-        box.exec()
-        if box.clickedButton() is not reload:
-            self.reject()
-            return
-        fresh = self._reload() if self._reload is not None else None
-        if fresh is None:
-            self.reject()
-            return
-        self.card = fresh
-        self.banner.show_message(
-            "Заявка изменена другим пользователем; карточка обновлена. Посмотрите, что изменилось, "
-            "и сохраните ещё раз: набранное сохранено.",
-            "info",
+            f"{html.escape(card.row.category.label)} · мероприятие {card.terms.event:%d.%m.%Y}"
         )
 
 
