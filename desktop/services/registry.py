@@ -18,6 +18,7 @@ from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
 from desktop.services.families import FamiliesService
+from desktop.services.families_io import FamiliesExchange
 from desktop.services.settings import SettingsService
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
@@ -49,6 +50,7 @@ class Services:
     appeals_io: AppealsExchange
     tickets: TicketsService
     families: FamiliesService
+    families_io: FamiliesExchange
     tickets_io: TicketsExchange
 
     @property
@@ -110,5 +112,6 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         appeals_io=AppealsExchange(ctx, settings, calendar),
         tickets=TicketsService(ctx, settings, calendar),
         families=FamiliesService(ctx, settings, calendar),
+        families_io=FamiliesExchange(ctx, settings, calendar),
         tickets_io=TicketsExchange(ctx, settings, calendar),
     )
