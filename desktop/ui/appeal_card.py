@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
 from desktop.domain.appeals import Delivery, Status, Urgency
 from desktop.services.appeals import AppealCard, StepKind
 from desktop.services.errors import ServiceError
-from desktop.services.files import FileInfo
 from desktop.services.registry import Services
 from desktop.ui.appeal_dialogs import (
     HINT_STYLE,
@@ -35,12 +32,12 @@ from desktop.ui.appeal_dialogs import (
     ForwardDialog,
     RepeatDialog,
     ask_to_open,
-    open_bytes,
     open_path,
     save_file_name,
     with_wait_cursor,
 )
-from desktop.ui.urgency import LOOKS, UrgencyChip, urgency_pixmap, urgency_text
+from desktop.ui.card_parts import CardDialog, FileRow, field_group, steps_html, steps_texts, value_label
+from desktop.ui.urgency import LOOKS
 from desktop.ui.widgets import Banner
 
 #: The colour of a timeline entry's dot by what happened.
@@ -53,78 +50,7 @@ STEP_COLOURS = {
 }
 
 
-def _value(parent: QWidget, name: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class FileRow(QWidget):
-    """An attached file: its name and size, «Открыть» and «Сохранить как…»."""
-
-    def __init__(self, services: Services, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.info: FileInfo | None = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel(self)
-        self.label.setObjectName(f"{name}_file")
-        self.open_button = QPushButton("Открыть", self)
-        self.open_button.setObjectName(f"{name}_open")
-        self.save_button = QPushButton("Сохранить как…", self)
-        self.save_button.setObjectName(f"{name}_save")
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.open_button)
-        layout.addWidget(self.save_button)
-        self.open_button.clicked.connect(self.open)
-        self.save_button.clicked.connect(self.save_as)
-        self.error: str | None = None
-
-    def set_file(self, info: FileInfo | None) -> None:
-        self.info = info
-        self.setVisible(info is not None)
-        if info is not None:
-            self.label.setText(f"Файл: {info.name} ({info.size_text})")
-
-    def _read(self) -> tuple[str, bytes] | None:
-        assert self.info is not None
-        try:
-            return self._services.appeals.attachment(self.info.id)
-        except ServiceError as exc:
-            QMessageBox.warning(self, "Файл не открыт", str(exc))
-            return None
-
-    def open(self) -> None:
-        found = self._read()
-        if found is not None:
-            try:
-                open_bytes(*found)
-            except OSError as exc:
-                QMessageBox.warning(
-                    self, "Файл не открыт", f"Не удалось записать временный файл: {exc.strerror}"
-                )
-
-    def save_as(self) -> None:
-        if self.info is None:
-            return
-        target = save_file_name(self, "Сохранить файл", Path.home() / self.info.name, "Все файлы (*)", "")
-        if target is None:
-            return
-        found = self._read()
-        if found is None:
-            return
-        try:
-            target.write_bytes(found[1])
-        except OSError as exc:
-            QMessageBox.warning(
-                self, "Файл не сохранён", f"Не удалось записать файл {target}: {exc.strerror}"
-            )
-
-
-class AppealCardDialog(QDialog):
+class AppealCardDialog(CardDialog):
     """One appeal in full. The actions the acting person may take now are offered as buttons; after each, the card
     shows the appeal as it has become (`changed` tells the queue to refresh; `current_id` is the appeal shown)."""
 
@@ -139,79 +65,45 @@ class AppealCardDialog(QDialog):
         self.resize(1100, 760)
         body = QVBoxLayout(self)
 
-        head = QHBoxLayout()
-        self.urgency_icon = QLabel(self)
-        self.title = QLabel(self)
-        self.title.setObjectName("card_title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.45)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chip_holder = QHBoxLayout()
-        self.chip: UrgencyChip | None = None
         self.repeat_label = QLabel(self)
         self.repeat_label.setObjectName("card_repeat")
-        head.addWidget(self.urgency_icon)
-        head.addWidget(self.title)
-        head.addSpacing(8)
-        head.addLayout(self.chip_holder)
-        head.addStretch(1)
-        head.addWidget(self.repeat_label)
-        body.addLayout(head)
-
-        facts = QFrame(self)
-        facts.setObjectName("card_facts")
-        facts.setStyleSheet(
-            "#card_facts { background: #f6f8fa; border: 1px solid #dde3ea; border-radius: 4px; }"
-        )
-        grid = QHBoxLayout(facts)
-        grid.setContentsMargins(10, 6, 10, 6)
-        self.facts: dict[str, QLabel] = {}
-        for key, caption in (("status", "Статус"), ("level", "Уровень"), ("due", "Срок"), ("left", "Осталось"),
-                             ("registered", "Зарегистрировано")):  # fmt: skip
-            cell = QVBoxLayout()
-            cell.setSpacing(0)
-            top = QLabel(caption, facts)
-            top.setStyleSheet(HINT_STYLE)
-            value = _value(facts, f"card_{key}")
-            value.setStyleSheet("font-weight: bold;")
-            cell.addWidget(top)
-            cell.addWidget(value)
-            grid.addLayout(cell, 2 if key == "level" else 1)
-            self.facts[key] = value
-        body.addWidget(facts)
+        self.build_head(body, self.repeat_label)
+        self.build_facts(
+            body,
+            (("status", "Статус"), ("level", "Уровень"), ("due", "Срок"), ("left", "Осталось"),
+             ("registered", "Зарегистрировано")),
+            wide=("level",),
+        )  # fmt: skip
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.setChildrenCollapsible(False)
         left = QWidget(split)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 6, 0)
-        who = QGroupBox("Заявитель", left)
-        who_form = QFormLayout(who)
-        who_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields: dict[str, QLabel] = {}
-        for key, caption in (("applicant", "ФИО:"), ("email", "E-mail:"), ("phone", "Телефон:"), ("child", "Ребёнок:"),
-                             ("channel", "Канал:"), ("rubric", "Рубрика:")):  # fmt: skip
-            self.fields[key] = _value(who, f"card_{key}")
-            who_form.addRow(caption, self.fields[key])
+        who = field_group(
+            left, "Заявитель",
+            (("applicant", "ФИО:"), ("email", "E-mail:"), ("phone", "Телефон:"), ("child", "Ребёнок:"),
+             ("channel", "Канал:"), ("rubric", "Рубрика:")),
+            self.fields,
+        )  # fmt: skip
         left_layout.addWidget(who)
         text_box = QGroupBox("Текст обращения", left)
         text_layout = QVBoxLayout(text_box)
-        self.text = _value(text_box, "card_text")
+        self.text = value_label(text_box, "card_text")
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         text_layout.addWidget(self.text)
-        self.attachment = FileRow(services, "attachment", text_box)
+        self.attachment = FileRow("attachment", services.appeals.attachment, text_box)
         text_layout.addWidget(self.attachment)
         left_layout.addWidget(text_box)
         self.answer_box = QGroupBox("Ответ", left)
         answer_layout = QVBoxLayout(self.answer_box)
-        self.answer_meta = _value(self.answer_box, "card_answer_meta")
+        self.answer_meta = value_label(self.answer_box, "card_answer_meta")
         self.answer_meta.setStyleSheet(HINT_STYLE)
-        self.answer_text = _value(self.answer_box, "card_answer_text")
+        self.answer_text = value_label(self.answer_box, "card_answer_text")
         self.answer_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.answer_file = FileRow(services, "answer", self.answer_box)
+        self.answer_file = FileRow("answer", services.appeals.attachment, self.answer_box)
         answer_layout.addWidget(self.answer_meta)
         answer_layout.addWidget(self.answer_text)
         answer_layout.addWidget(self.answer_file)
@@ -295,14 +187,7 @@ class AppealCardDialog(QDialog):
 
     def _show(self, card: AppealCard) -> None:
         row = card.row
-        self.setWindowTitle(f"Обращение {card.number}")
-        self.title.setText(f"Обращение {card.number}")
-        self.urgency_icon.setPixmap(urgency_pixmap(row.urgency, 28))
-        self.urgency_icon.setToolTip(urgency_text(row.urgency))
-        if self.chip is not None:
-            self.chip.deleteLater()
-        self.chip = UrgencyChip(row.urgency, urgency_text(row.urgency), self)
-        self.chip_holder.addWidget(self.chip)
+        self.show_head(f"Обращение {card.number}", row.urgency)
         if row.repeat_no:
             self.repeat_label.setText(f"Повтор № {row.repeat_no} к обращению {card.parent_number}")
         else:
@@ -347,32 +232,12 @@ class AppealCardDialog(QDialog):
         self.email_button.setVisible(answered and card.answer_delivery is Delivery.EMAIL)
 
     def _timeline_html(self, card: AppealCard) -> str:
-        rows = []
-        for entry in card.timeline:
-            colour = STEP_COLOURS.get(entry.kind, "#555555")
-            detail = (
-                f"<br><span style='color:#4a4f55'>{html.escape(entry.detail)}</span>" if entry.detail else ""
-            )
-            actor = (
-                f"<br><span style='color:#80868b'>{html.escape(entry.actor)}</span>" if entry.actor else ""
-            )
-            rows.append(
-                "<tr>"
-                f"<td style='color:{colour}; font-size:large; padding-right:6px' valign='top'>●</td>"
-                f"<td style='padding-right:12px; white-space:nowrap' valign='top'>{entry.at:%d.%m.%Y}<br>"
-                f"<span style='color:#80868b'>{entry.at:%H:%M}</span></td>"
-                f"<td style='padding-bottom:10px' valign='top'><b>{html.escape(entry.title)}</b>{detail}{actor}</td>"
-                "</tr>"
-            )
-        return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+        return steps_html(((e, e.detail) for e in card.timeline), STEP_COLOURS)
 
     def timeline_texts(self) -> list[str]:
         """The timeline as a person reads it: one string per entry."""
         assert self.card is not None
-        return [
-            " ".join(part for part in (f"{e.at:%d.%m.%Y %H:%M}", e.title, e.detail) if part)
-            for e in self.card.timeline
-        ]
+        return steps_texts((e, e.detail) for e in self.card.timeline)
 
     def _show_thread(self, card: AppealCard) -> None:
         self.thread.clear()

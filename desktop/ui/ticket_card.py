@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.tickets import Party, Status, TermKind
 from desktop.services.errors import ConflictError, ServiceError
-from desktop.services.files import FileInfo
 from desktop.services.registry import Services
 from desktop.services.tickets import StepKind, TicketCard
-from desktop.ui.appeal_card import FileRow
-from desktop.ui.appeal_dialogs import ERROR_COLOUR, HINT_STYLE, with_wait_cursor
+from desktop.ui.appeal_dialogs import ERROR_COLOUR, with_wait_cursor
+from desktop.ui.card_parts import CardDialog, FileRow, field_group, steps_html, steps_texts, value_label
 from desktop.ui.ticket_dialogs import (
     AssignDialog,
     FeedbackDialog,
@@ -38,7 +37,7 @@ from desktop.ui.ticket_dialogs import (
     TicketAction,
     WithdrawDialog,
 )
-from desktop.ui.urgency import LOOKS, UrgencyChip, urgency_pixmap, urgency_text
+from desktop.ui.urgency import LOOKS
 from desktop.ui.widgets import Banner, confirm
 
 #: The buttons that set a status by hand, with what they say.
@@ -60,33 +59,7 @@ STEP_COLOURS = {
 PARTY_COLOURS = {Party.OPERATOR: "#e8f1fb", Party.AGENT: "#eef7ee", Party.CLIENT: "#fff6e0"}
 
 
-def _value(parent: QWidget, name: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class TicketFileRow(FileRow):
-    """A ticket's file (or a message's): the appeals' file row, read through the tickets' service."""
-
-    def _read(self) -> tuple[str, bytes] | None:
-        assert self.info is not None
-        try:
-            return self._services.tickets.attachment(self.info.id)
-        except ServiceError as exc:
-            self.label.setText(f"{self.info.name}: {exc}")
-            return None
-
-    def set_file(self, info: FileInfo | None) -> None:
-        self.label.setWordWrap(True)  # a long name wraps: the card's narrow column never scrolls sideways
-        super().set_file(info)
-        if info is not None:
-            self.label.setText(f"{info.name} ({info.size_text})")
-
-
-class TicketCardDialog(QDialog):
+class TicketCardDialog(CardDialog):
     """One ticket in full; `changed` tells the queue to read itself again."""
 
     def __init__(self, services: Services, ticket_id: int, parent: QWidget | None = None) -> None:
@@ -100,46 +73,15 @@ class TicketCardDialog(QDialog):
         self.resize(1120, 780)
         body = QVBoxLayout(self)
 
-        head = QHBoxLayout()
-        self.urgency_icon = QLabel(self)
-        self.title = QLabel(self)
-        self.title.setObjectName("card_title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.45)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chip_holder = QHBoxLayout()
-        self.chip: UrgencyChip | None = None
         self.category_label = QLabel(self)
         self.category_label.setObjectName("card_category")
-        head.addWidget(self.urgency_icon)
-        head.addWidget(self.title)
-        head.addSpacing(8)
-        head.addLayout(self.chip_holder)
-        head.addStretch(1)
-        head.addWidget(self.category_label)
-        body.addLayout(head)
-
-        facts = QFrame(self)
-        facts.setObjectName("card_facts")
-        facts.setStyleSheet("#card_facts { background: #f6f8fa; border: 1px solid #dde3ea; border-radius: 4px; }")
-        grid = QHBoxLayout(facts)
-        grid.setContentsMargins(10, 6, 10, 6)
-        self.facts: dict[str, QLabel] = {}
-        for key, caption in (("status", "Статус"), ("agent", "Исполнитель"), ("due", "Ближайший срок"),
-                             ("left", "Осталось"), ("submitted", "Подана")):  # fmt: skip
-            cell = QVBoxLayout()
-            cell.setSpacing(0)
-            top = QLabel(caption, facts)
-            top.setStyleSheet(HINT_STYLE)
-            value = _value(facts, f"card_{key}")
-            value.setStyleSheet("font-weight: bold;")
-            cell.addWidget(top)
-            cell.addWidget(value)
-            grid.addLayout(cell, 2 if key in ("status", "agent", "due") else 1)
-            self.facts[key] = value
-        body.addWidget(facts)
+        self.build_head(body, self.category_label)
+        self.build_facts(
+            body,
+            (("status", "Статус"), ("agent", "Исполнитель"), ("due", "Ближайший срок"), ("left", "Осталось"),
+             ("submitted", "Подана")),
+            wide=("status", "agent", "due"),
+        )  # fmt: skip
 
         self.refusal_offer = QFrame(self)
         self.refusal_offer.setObjectName("refusal_offer")
@@ -164,39 +106,37 @@ class TicketCardDialog(QDialog):
         left = QWidget(split)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 6, 0)
-        who = QGroupBox("Заявитель", left)
-        who_form = QFormLayout(who)
-        who_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields: dict[str, QLabel] = {}
-        for key, caption in (("client", "ФИО:"), ("group", "Класс, объединение:"), ("contact", "Контакт:")):
-            self.fields[key] = _value(who, f"card_{key}")
-            who_form.addRow(caption, self.fields[key])
+        who = field_group(
+            left, "Заявитель", (("client", "ФИО:"), ("group", "Класс, объединение:"), ("contact", "Контакт:")),
+            self.fields,
+        )
         left_layout.addWidget(who)
         terms = QGroupBox("Мероприятие и сроки", left)
         terms_form = QFormLayout(terms)
         terms_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for key, caption in (("event", "Мероприятие:"), ("submit_by", "Подать не позднее:"),
                              ("report_by", "Отчёт исполнителя до:"), ("client_by", "Ответ заявителя до:")):  # fmt: skip
-            self.fields[key] = _value(terms, f"card_{key}")
+            self.fields[key] = value_label(terms, f"card_{key}")
             terms_form.addRow(caption, self.fields[key])
-        self.lateness = _value(terms, "card_lateness")
+        self.lateness = value_label(terms, "card_lateness")
         self.lateness.setStyleSheet(f"color: {ERROR_COLOUR};")
         terms_form.addRow(self.lateness)
         left_layout.addWidget(terms)
         text_box = QGroupBox("Что нужно сделать", left)
         text_layout = QVBoxLayout(text_box)
-        self.description = _value(text_box, "card_description")
+        self.description = value_label(text_box, "card_description")
         self.description.setTextFormat(Qt.TextFormat.PlainText)
         self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         text_layout.addWidget(self.description)
         self.files_layout = QVBoxLayout()
         self.files_layout.setSpacing(2)
         text_layout.addLayout(self.files_layout)
-        self.file_rows: list[TicketFileRow] = []
+        self.file_rows: list[FileRow] = []
         left_layout.addWidget(text_box)
         self.result_box = QGroupBox("Итог и отзыв заявителя", left)
         result_layout = QVBoxLayout(self.result_box)
-        self.result_text = _value(self.result_box, "card_result")
+        self.result_text = value_label(self.result_box, "card_result")
         result_layout.addWidget(self.result_text)
         left_layout.addWidget(self.result_box)
         left_layout.addStretch(1)
@@ -217,7 +157,7 @@ class TicketCardDialog(QDialog):
         self.history.setOpenLinks(False)
         self.tabs.addTab(self.thread, "Переписка")
         self.tabs.addTab(self.history, "История")
-        self.message_file = TicketFileRow(services, "message", self)
+        self.message_file = FileRow("message", services.tickets.attachment, self, inline=True)
         self.message_file.hide()
         split.addWidget(scroll)
         split.addWidget(self.tabs)
@@ -281,14 +221,7 @@ class TicketCardDialog(QDialog):
 
     def _show(self, card: TicketCard) -> None:
         row = card.row
-        self.setWindowTitle(f"Заявка {card.number}")
-        self.title.setText(f"Заявка {card.number}")
-        self.urgency_icon.setPixmap(urgency_pixmap(row.urgency, 28))
-        self.urgency_icon.setToolTip(urgency_text(row.urgency))
-        if self.chip is not None:
-            self.chip.deleteLater()
-        self.chip = UrgencyChip(row.urgency, urgency_text(row.urgency), self)
-        self.chip_holder.addWidget(self.chip)
+        self.show_head(f"Заявка {card.number}", row.urgency)
         self.category_label.setText(f"Категория: <b>{html.escape(row.category.label)}</b>")
         self.facts["status"].setText(row.status.label)
         self.facts["agent"].setText(row.agent_name or "не назначен")
@@ -327,7 +260,7 @@ class TicketCardDialog(QDialog):
             old.deleteLater()
         self.file_rows = []
         for info in card.files:
-            file_row = TicketFileRow(self._services, f"file{info.id}", self)
+            file_row = FileRow(f"file{info.id}", self._services.tickets.attachment, self, inline=True)
             file_row.set_file(info)
             self.files_layout.addWidget(file_row)
             self.file_rows.append(file_row)
@@ -362,7 +295,7 @@ class TicketCardDialog(QDialog):
 
     def _thread_html(self, card: TicketCard) -> str:
         if not card.messages:
-            return f"<p style='color:#5f6368'>Сообщений пока нет.</p>"
+            return "<p style='color:#5f6368'>Сообщений пока нет.</p>"
         parts = []
         for m in card.messages:
             who = html.escape(m.author)
@@ -386,24 +319,11 @@ class TicketCardDialog(QDialog):
         return "".join(parts)
 
     def _history_html(self, card: TicketCard) -> str:
-        rows = []
-        for entry in card.history:
-            colour = STEP_COLOURS.get(entry.kind, "#555555")
-            note = f"<br><span style='color:#4a4f55'>{html.escape(entry.note)}</span>" if entry.note else ""
-            actor = f"<br><span style='color:#80868b'>{html.escape(entry.actor)}</span>" if entry.actor else ""
-            rows.append(
-                "<tr>"
-                f"<td style='color:{colour}; font-size:large; padding-right:6px' valign='top'>●</td>"
-                f"<td style='padding-right:12px; white-space:nowrap' valign='top'>{entry.at:%d.%m.%Y}<br>"
-                f"<span style='color:#80868b'>{entry.at:%H:%M}</span></td>"
-                f"<td style='padding-bottom:10px' valign='top'><b>{html.escape(entry.title)}</b>{note}{actor}</td>"
-                "</tr>"
-            )
-        return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+        return steps_html(((e, e.note) for e in card.history), STEP_COLOURS)
 
     def history_texts(self) -> list[str]:
         assert self.card is not None
-        return [" ".join(p for p in (f"{e.at:%d.%m.%Y %H:%M}", e.title, e.note) if p) for e in self.card.history]
+        return steps_texts((e, e.note) for e in self.card.history)
 
     def message_texts(self) -> list[str]:
         assert self.card is not None

@@ -1,0 +1,212 @@
+"""The pieces an appeal's and a ticket's card share: the title with its urgency, the strip of facts, labelled
+fields, a file's row, the history as dated entries with a coloured dot."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.errors import ServiceError
+from desktop.services.files import FileInfo
+from desktop.ui.appeal_dialogs import HINT_STYLE, open_bytes, save_file_name
+from desktop.ui.urgency import UrgencyChip, urgency_pixmap, urgency_text
+
+#: Reads an attached file by its id: its name and bytes.
+ReadFile = Callable[[int], tuple[str, bytes]]
+
+
+def value_label(parent: QWidget, name: str) -> QLabel:
+    """A value on a card: wraps, and may be selected to copy."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def field_group(
+    parent: QWidget, title: str, captions: Iterable[tuple[str, str]], fields: dict[str, QLabel]
+) -> QGroupBox:
+    """A group of labelled values («ФИО:» …), each put in `fields` by its key and named `card_<key>`."""
+    group = QGroupBox(title, parent)
+    form = QFormLayout(group)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    for key, caption in captions:
+        fields[key] = value_label(group, f"card_{key}")
+        form.addRow(caption, fields[key])
+    return group
+
+
+class FileRow(QWidget):
+    """An attached file: its name and size, «Открыть» and «Сохранить как…»; `read` reads it by its id. `inline`:
+    the bare name wraps (a narrow column never scrolls sideways) and a failed read is said in the row itself."""
+
+    def __init__(
+        self, name: str, read: ReadFile, parent: QWidget | None = None, *, inline: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self._read_file = read
+        self._inline = inline
+        self.info: FileInfo | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(self)
+        self.label.setObjectName(f"{name}_file")
+        self.open_button = QPushButton("Открыть", self)
+        self.open_button.setObjectName(f"{name}_open")
+        self.save_button = QPushButton("Сохранить как…", self)
+        self.save_button.setObjectName(f"{name}_save")
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.open_button)
+        layout.addWidget(self.save_button)
+        self.open_button.clicked.connect(self.open)
+        self.save_button.clicked.connect(self.save_as)
+        self.error: str | None = None
+
+    def set_file(self, info: FileInfo | None) -> None:
+        if self._inline:
+            self.label.setWordWrap(True)
+        self.info = info
+        self.setVisible(info is not None)
+        if info is not None:
+            prefix = "" if self._inline else "Файл: "
+            self.label.setText(f"{prefix}{info.name} ({info.size_text})")
+
+    def _read(self) -> tuple[str, bytes] | None:
+        assert self.info is not None
+        try:
+            return self._read_file(self.info.id)
+        except ServiceError as exc:
+            if self._inline:
+                self.label.setText(f"{self.info.name}: {exc}")
+            else:
+                QMessageBox.warning(self, "Файл не открыт", str(exc))
+            return None
+
+    def open(self) -> None:
+        found = self._read()
+        if found is not None:
+            try:
+                open_bytes(*found)
+            except OSError as exc:
+                QMessageBox.warning(
+                    self, "Файл не открыт", f"Не удалось записать временный файл: {exc.strerror}"
+                )
+
+    def save_as(self) -> None:
+        if self.info is None:
+            return
+        target = save_file_name(self, "Сохранить файл", Path.home() / self.info.name, "Все файлы (*)", "")
+        if target is None:
+            return
+        found = self._read()
+        if found is None:
+            return
+        try:
+            target.write_bytes(found[1])
+        except OSError as exc:
+            QMessageBox.warning(
+                self, "Файл не сохранён", f"Не удалось записать файл {target}: {exc.strerror}"
+            )
+
+
+class CardDialog(QDialog):
+    """A card's frame: the big title with the urgency's icon and chip, `aside` on the right (`build_head`); the
+    strip of facts (`build_facts`); `show_head` shows the record's title and urgency."""
+
+    def build_head(self, body: QVBoxLayout, aside: QLabel) -> None:
+        head = QHBoxLayout()
+        self.urgency_icon = QLabel(self)
+        self.title = QLabel(self)
+        self.title.setObjectName("card_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chip_holder = QHBoxLayout()
+        self.chip: UrgencyChip | None = None
+        head.addWidget(self.urgency_icon)
+        head.addWidget(self.title)
+        head.addSpacing(8)
+        head.addLayout(self.chip_holder)
+        head.addStretch(1)
+        head.addWidget(aside)
+        body.addLayout(head)
+
+    def build_facts(
+        self, body: QVBoxLayout, captions: Iterable[tuple[str, str]], wide: Iterable[str]
+    ) -> None:
+        """The grey strip of facts, each `card_<key>` in `self.facts`; the `wide` ones get twice the room."""
+        facts = QFrame(self)
+        facts.setObjectName("card_facts")
+        facts.setStyleSheet(
+            "#card_facts { background: #f6f8fa; border: 1px solid #dde3ea; border-radius: 4px; }"
+        )
+        grid = QHBoxLayout(facts)
+        grid.setContentsMargins(10, 6, 10, 6)
+        self.facts: dict[str, QLabel] = {}
+        for key, caption in captions:
+            cell = QVBoxLayout()
+            cell.setSpacing(0)
+            top = QLabel(caption, facts)
+            top.setStyleSheet(HINT_STYLE)
+            value = value_label(facts, f"card_{key}")
+            value.setStyleSheet("font-weight: bold;")
+            cell.addWidget(top)
+            cell.addWidget(value)
+            grid.addLayout(cell, 2 if key in wide else 1)
+            self.facts[key] = value
+        body.addWidget(facts)
+
+    def show_head(self, title: str, urgency: object) -> None:
+        self.setWindowTitle(title)
+        self.title.setText(title)
+        self.urgency_icon.setPixmap(urgency_pixmap(urgency, 28))  # type: ignore[arg-type]
+        self.urgency_icon.setToolTip(urgency_text(urgency))  # type: ignore[arg-type]
+        if self.chip is not None:
+            self.chip.deleteLater()
+        self.chip = UrgencyChip(urgency, urgency_text(urgency), self)  # type: ignore[arg-type]
+        self.chip_holder.addWidget(self.chip)
+
+
+def steps_html(steps: Iterable[tuple[Any, str | None]], colours: dict) -> str:  # type: ignore[type-arg]
+    """The history as a table: a dot coloured by what happened, the day and hour, the title, its note, who."""
+    rows = []
+    for entry, note in steps:
+        colour = colours.get(entry.kind, "#555555")
+        detail = f"<br><span style='color:#4a4f55'>{html.escape(note)}</span>" if note else ""
+        actor = f"<br><span style='color:#80868b'>{html.escape(entry.actor)}</span>" if entry.actor else ""
+        rows.append(
+            "<tr>"
+            f"<td style='color:{colour}; font-size:large; padding-right:6px' valign='top'>●</td>"
+            f"<td style='padding-right:12px; white-space:nowrap' valign='top'>{entry.at:%d.%m.%Y}<br>"
+            f"<span style='color:#80868b'>{entry.at:%H:%M}</span></td>"
+            f"<td style='padding-bottom:10px' valign='top'><b>{html.escape(entry.title)}</b>{detail}{actor}</td>"
+            "</tr>"
+        )
+    return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+
+
+def steps_texts(steps: Iterable[tuple[Any, str | None]]) -> list[str]:
+    """The history as a person reads it: one string per entry."""
+    return [" ".join(part for part in (f"{e.at:%d.%m.%Y %H:%M}", e.title, note) if part) for e, note in steps]
+
+
+__all__ = ["CardDialog", "FileRow", "field_group", "steps_html", "steps_texts", "value_label"]
