@@ -170,7 +170,13 @@ class _Row:
     birth: dt.date | None = None
     class_name: str = ""
     rep: _Rep | None = None
-    bad: bool = False
+
+    @property
+    def known(self) -> bool:
+        """The child is named well: class, full name and date of birth."""
+        return bool(
+            self.class_name and self.full_name and len(self.full_name) <= MAX_NAME_LENGTH and self.birth
+        )
 
 
 Problem = Callable[[int, Field | None, str], None]
@@ -228,14 +234,14 @@ class FamiliesExchange:
             )
         today = self._settings.today()
         problems: list[ImportProblem] = []
-        bad_lines: set[int] = set()
 
         def problem(line: int, column: Field | None, reason: str) -> None:
-            bad_lines.add(line)
             problems.append(ImportProblem(name, line, column.header if column else None, reason))
 
         rows = [_parse(r, today, problem) for r in table.rows]
-        students = _gather([r for r in rows if r.line not in bad_lines], problem)
+        # The children are gathered from every row that names one well, even if its representative is wrong: a
+        # child given two ways is reported too (nothing is written while any problem is left).
+        students = _gather([r for r in rows if r.known], problem)
 
         with self._ctx.transaction(write=True) as session:
             _check_against_database(session, students, problem)
