@@ -20,17 +20,29 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from desktop.paths import resource_path
 from desktop.printing.fonts import register_fonts
+from desktop.printing.forms import (
+    GOST_MARGINS,
+    Margins,
+    build_pdf,
+    content_width,
+    fill,
+    initials_surname,
+    read_sections,
+    template_path,
+    tie,
+)
 
 TEMPLATE = "appeal_department_notice.txt"
 TABLE_MARK = "{таблица}"
 TEXT_MARK = "{текст_обращения}"
 SECTIONS = ("адресат", "заголовок", "текст", "подпись")
-#: reportlab's page frame keeps this much (6 pt) inside the margins on each side.
+#: The letter's frame keeps this much (6 pt) inside the margins on each side, as it always has.
 FRAME_PADDING = 6
+#: GOST R 7.0.97-2016 margins; the letter keeps its 15 mm on the right (10 mm or more is the rule).
+LETTER_MARGINS = Margins(left=GOST_MARGINS.left, right=15 * mm, top=GOST_MARGINS.top, bottom=GOST_MARGINS.bottom)
 NBSP = "\u00a0"
 
 
@@ -65,43 +77,15 @@ class NoticeLetter:
     executor: str = ""
 
 
-def initials_surname(full_name: str) -> str:
-    """«Иванова Мария Петровна» or «Иванова М. П.» → «М. П. Иванова», as a signature is printed on a letter."""
-    parts = full_name.replace(".", ". ").split()
-    if len(parts) < 2:
-        return full_name.strip()
-    surname, *names = parts
-    initials = " ".join(f"{n[0]}." for n in names if n.rstrip("."))
-    return f"{initials} {surname}"
-
-
 def read_template(path: Path | None = None) -> dict[str, str]:
     """The template's sections by name; lines starting with «#» are comments."""
-    path = path or resource_path("forms", TEMPLATE)
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.lstrip().startswith("#"):
-            continue
-        header = re.fullmatch(r"\s*\[(.+?)\]\s*", line)
-        if header:
-            current = sections.setdefault(header.group(1).strip().lower(), [])
-            continue
-        if current is not None:
-            current.append(line.rstrip())
-    return {name: "\n".join(lines).strip() for name, lines in sections.items()}
+    return read_sections(path or template_path(TEMPLATE))
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
     """Put the values (already escaped for reportlab) in place of {placeholders}; an unknown one stays as typed.
     «№» and initials keep to the word after them (a justified line never ends with «№»)."""
-    filled = re.sub(r"\{([^{}]+)\}", lambda m: values.get(m.group(1).strip(), m.group(0)), text)
-    return _tie(filled)
-
-
-def _tie(text: str) -> str:
-    text = re.sub(r"№\s+", "№" + NBSP, text)
-    return re.sub(r"(?<=\b[А-ЯЁA-Z]\.)\s+(?=[А-ЯЁA-Z])", NBSP, text)
+    return fill(text, values, template=TEMPLATE, strict=False, escaped=True)
 
 
 def _dmy(moment: dt.datetime | dt.date) -> str:
@@ -160,9 +144,7 @@ def render_notice(letter: NoticeLetter, path: Path, *, template: Path | None = N
     cell = ParagraphStyle("cell", parent=base, fontName=fonts.sans, fontSize=9.5, leading=12)
     executor = ParagraphStyle("executor", parent=base, fontName=fonts.sans, fontSize=8.5, leading=11)
 
-    page_width = A4[0]
-    left, right = 30 * mm, 15 * mm  # GOST R 7.0.97-2016: margins 20 mm or more, 10 mm or more on the right
-    width = page_width - left - right - 2 * FRAME_PADDING
+    width = content_width(LETTER_MARGINS, padding=FRAME_PADDING)
 
     # -- requisites (left) and addressee (right) --------------------------------------------------------------
     requisites = [Paragraph(escape(letter.school_name), school_title)]
@@ -230,7 +212,7 @@ def render_notice(letter: NoticeLetter, path: Path, *, template: Path | None = N
                 Paragraph(position, base),
                 Paragraph("_________________", ParagraphStyle("s", parent=base, alignment=TA_CENTER)),
                 Paragraph(
-                    _tie(escape(initials_surname(letter.director_name))),
+                    tie(escape(initials_surname(letter.director_name))),
                     ParagraphStyle("n", parent=base, alignment=TA_RIGHT),
                 ),
             ]
@@ -250,27 +232,16 @@ def render_notice(letter: NoticeLetter, path: Path, *, template: Path | None = N
     if letter.executor:
         story += [Spacer(1, 18 * mm), Paragraph(f"Исп.: {escape(letter.executor)}", executor)]
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    doc = SimpleDocTemplate(
-        str(partial),
-        pagesize=A4,
-        leftMargin=left,
-        rightMargin=right,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+    return build_pdf(
+        path,
+        story,
         title=f"Уведомление о повторном обращении № {letter.number}",
         author=letter.school_short_name or letter.school_name,
         subject=f"{letter.repeat_no}-е повторное обращение: {letter.applicant}",
-        creator="Канцелярия школы",
+        margins=LETTER_MARGINS,
+        padding=FRAME_PADDING,
+        on_page=_page_number,
     )
-    try:
-        doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
 
 
 def _thread_table(letter: NoticeLetter, cell: ParagraphStyle, width: float) -> Table:
@@ -310,7 +281,7 @@ def _thread_table(letter: NoticeLetter, cell: ParagraphStyle, width: float) -> T
     return table
 
 
-def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
     """From the second page on, its number at the top centre (as official letters number their pages)."""
     if doc.page < 2:
         return
