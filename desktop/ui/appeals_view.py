@@ -6,17 +6,14 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QDateEdit,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,15 +22,12 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.access import Action
 from desktop.domain.appeals import LEVEL_LABELS, RUBRIC_LABELS, Level, Rubric, Urgency
-from desktop.domain.russian import plural
 from desktop.services.appeals import AppealFilter, AppealRow, AppealsService, SortKey
-from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.ui.appeal_card import open_card
 from desktop.ui.appeal_dialogs import RegisterDialog, export_register
-from desktop.ui.paged_model import PagedRowsModel
+from desktop.ui.queue_view import CENTERED, LEFT, QueueModel, QueueSection, queue_table, toggle_button
 from desktop.ui.urgency import LOOKS, UrgencyLegend, notice_icon, urgency_icon, urgency_text
-from desktop.ui.widgets import Banner, record_table
 
 APPEAL_COLUMNS = (
     "Номер",
@@ -60,9 +54,6 @@ SORT_KEYS = (
     SortKey.STATUS,
     SortKey.REPEAT,
 )
-#: How long typing in the search box must pause before the queue is searched.
-SEARCH_DELAY_MS = 300
-
 #: The levels as the table and its filter name them, to fit a column; the full name is in the tooltip and on the card.
 LEVEL_SHORT: dict[Level, str] = {
     Level.DEPUTY: "Заместитель директора",
@@ -74,10 +65,6 @@ LEVEL_SHORT: dict[Level, str] = {
 
 IdRole = Qt.ItemDataRole.UserRole + 1  # int: the appeal's id
 UrgencyRole = Qt.ItemDataRole.UserRole + 2  # str: the row's Urgency value
-
-CENTERED = int(Qt.AlignmentFlag.AlignCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-
 
 @dataclass(frozen=True)
 class Preset:
@@ -121,58 +108,19 @@ PRESETS: tuple[Preset, ...] = (
         "5-е и следующие повторные обращения в цепочке: о них уведомлён Департамент",
     ),
 )
-PRESET_CHECKED_STYLE = (
-    "QPushButton:checked { background: #1f5fa8; color: white; border: 1px solid #174a84; border-radius: 3px;"
-    " padding: 4px 8px; }"
-)
 PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
 DEFAULT_PRESET = "open"
 
 
-class AppealsModel(PagedRowsModel[AppealRow]):
+class AppealsModel(QueueModel[AppealRow, AppealFilter]):
     """The appeals matching a filter in the order asked for, fetched a page at a time as the view scrolls down
     (`canFetchMore` / `fetchMore`); a header click sorts in the database (`sort`)."""
 
     columns = APPEAL_COLUMNS
+    sort_keys = SORT_KEYS
 
     def __init__(self, appeals: AppealsService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._appeals = appeals
-        self._filter = AppealFilter()
-        self._sort = SortKey.DUE
-        self._descending = False
-        self._active = False
-
-    @property
-    def filter(self) -> AppealFilter:
-        return self._filter
-
-    @property
-    def sort_key(self) -> tuple[SortKey, bool]:
-        return self._sort, self._descending
-
-    def set_filter(self, flt: AppealFilter) -> None:
-        """Show the appeals matching `flt` from the first in the current order."""
-        self._filter = flt
-        self._active = True
-        self.reload()
-
-    def read_total(self) -> int:
-        return self._appeals.count(self._filter)
-
-    def read_page(self, offset: int, limit: int) -> list[AppealRow]:
-        # Rows that moved while paging (an appeal answered meanwhile) may come again: kept once.
-        return self._appeals.page(
-            self._filter, sort=self._sort, descending=self._descending, offset=offset, limit=limit
-        )
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(SORT_KEYS):
-            return
-        self._sort = SORT_KEYS[column]
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        if self._active:
-            self.reload()
+        super().__init__(appeals, AppealFilter(), SortKey.DUE, parent)
 
     @staticmethod
     def text(row: AppealRow, column: int) -> str:
@@ -261,30 +209,17 @@ class AppealsModel(PagedRowsModel[AppealRow]):
 
 def appeals_table(parent: QWidget, name: str, model: AppealsModel) -> QTableView:
     """The queue's table: whole rows, fixed row height, columns wide enough for their Russian words."""
-    table = record_table(parent, name, model, row_padding=10)
-    table.setTabKeyNavigation(False)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setSectionsMovable(False)
-    header.setStretchLastSection(False)
-    metrics = table.fontMetrics()
-    samples = {
+    samples: dict[int, str | tuple[str, ...]] = {
         COL_NUMBER: "О-2026/0000",
         COL_REGISTERED: "00.00.0000 00:00",
         COL_RUBRIC: "Технический вопрос",
-        COL_LEVEL: max(LEVEL_SHORT.values(), key=metrics.horizontalAdvance),
+        COL_LEVEL: tuple(LEVEL_SHORT.values()),
         COL_DUE: "00.00.0000",
         COL_LEFT: "просрочено_",  # bold
         COL_STATUS: "На рассмотрении",
         COL_REPEAT: "Повтор",
     }
-    for column, sample in samples.items():
-        extra = 30 if column == COL_NUMBER else 16  # the icon, the cell's margins
-        title = metrics.horizontalAdvance(APPEAL_COLUMNS[column]) + 14
-        table.setColumnWidth(column, max(metrics.horizontalAdvance(sample) + extra, title))
-    header.setSectionResizeMode(COL_APPLICANT, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(40)
-    return table
+    return queue_table(parent, name, model, samples, COL_APPLICANT, pad=16, title_pad=14)
 
 
 class OptionalDateEdit(QDateEdit):
@@ -322,16 +257,14 @@ class OptionalDateEdit(QDateEdit):
         return False
 
 
-class AppealsView(QWidget):
+class AppealsView(QueueSection):
     """Section «Обращения»: the deputy director's main screen."""
 
     title = "Обращения"
+    nouns = ("обращение", "обращения", "обращений")
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._applying = False
-        self._filter_warning = False
+        super().__init__(services, parent)
         self.may_register = services.ctx.may(Action.APPEALS_REGISTER)
         self.may_export = services.ctx.may(Action.APPEALS_EXPORT)
         today = services.settings.today()
@@ -344,12 +277,7 @@ class AppealsView(QWidget):
         self.preset_buttons: dict[str, QPushButton] = {}
         has_level = bool(services.appeals.my_levels()) if services.ctx.may(Action.APPEALS_VIEW) else False
         for preset in PRESETS:
-            button = QPushButton(preset.title, self)
-            button.setObjectName(f"preset_{preset.key}")
-            button.setCheckable(True)
-            button.setToolTip(preset.tip)
-            button.setAutoDefault(False)
-            button.setStyleSheet(PRESET_CHECKED_STYLE)
+            button = toggle_button(self, f"preset_{preset.key}", preset.title, preset.tip)
             if preset.key == "mine" and not has_level:
                 button.hide()  # the secretary answers at no level
             self.preset_group.addButton(button)
@@ -358,27 +286,14 @@ class AppealsView(QWidget):
         presets.addStretch(1)
         layout.addLayout(presets)
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Поиск:", self))
-        self.search = QLineEdit(self)
-        self.search.setObjectName("appeals_search")
-        self.search.setPlaceholderText("номер, заявитель или текст")
-        self.search.setToolTip("Ищет по номеру, заявителю и тексту обращения (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("номер, заявитель или текст") + 40)
-        filters.addWidget(self.search, 1)
-        filters.addSpacing(6)
-        self.rubric_box = QComboBox(self)
-        self.rubric_box.setObjectName("appeals_rubric")
-        self.rubric_box.setToolTip("Рубрика")
-        self.rubric_box.addItem("Все рубрики", None)
-        for rubric, label in RUBRIC_LABELS.items():
-            self.rubric_box.addItem(label, rubric.value)
+        filters = self.search_row(
+            "appeals_search", "номер, заявитель или текст", "Ищет по номеру, заявителю и тексту обращения (Ctrl+F)"
+        )
+        self.rubric_box = self.combo(
+            "appeals_rubric", "Рубрика", [("Все рубрики", None), *((label, r.value) for r, label in RUBRIC_LABELS.items())]
+        )
         filters.addWidget(self.rubric_box)
-        self.level_box = QComboBox(self)
-        self.level_box.setObjectName("appeals_level")
-        self.level_box.setToolTip("Уровень, на котором обращение сейчас")
-        self.level_box.addItem("Все уровни", None)
+        self.level_box = self.combo("appeals_level", "Уровень, на котором обращение сейчас", [("Все уровни", None)])
         for level, label in LEVEL_LABELS.items():
             self.level_box.addItem(LEVEL_SHORT[level], level.value)
             self.level_box.setItemData(self.level_box.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
@@ -396,49 +311,23 @@ class AppealsView(QWidget):
         self.date_to.setObjectName("appeals_to")
         self.date_to.setToolTip("По этот день включительно (без даты — по сегодня)")
         filters.addWidget(self.date_to)
-        self.reset_button = QPushButton("Сбросить", self)
-        self.reset_button.setObjectName("appeals_reset")
-        self.reset_button.setToolTip("Показать обращения на рассмотрении без других условий")
+        self.reset_button = self.button(
+            "appeals_reset", "Сбросить", "Показать обращения на рассмотрении без других условий"
+        )
         self.reset_button.setAutoDefault(False)
         filters.addWidget(self.reset_button)
         layout.addLayout(filters)
 
         self.model = AppealsModel(services.appeals, self)
-        self.table = appeals_table(self, "appeals_table", self.model)
-        self.table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        layout.addWidget(self.table, 1)
-
-        under = QHBoxLayout()
-        self.legend = UrgencyLegend(self)
-        under.addWidget(self.legend)
-        under.addStretch(1)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("appeals_count")
-        font = self.count_label.font()
-        font.setBold(True)
-        self.count_label.setFont(font)
-        under.addWidget(self.count_label)
-        layout.addLayout(under)
-        self.banner = Banner(self)
-        self.banner.setObjectName("appeals_banner")
-        layout.addWidget(self.banner)
+        self.add_table(layout, appeals_table(self, "appeals_table", self.model), COL_DUE, UrgencyLegend(self), "appeals")
 
         buttons = QHBoxLayout()
-        self.register_button = QPushButton("Зарегистрировать…", self)
-        self.register_button.setObjectName("appeals_register")
-        self.register_button.setToolTip("Новое обращение (Ctrl+N)")
-        self.open_button = QPushButton("Открыть карточку", self)
-        self.open_button.setObjectName("appeals_open")
-        self.open_button.setToolTip("Enter или двойной щелчок по строке")
-        self.export_button = QPushButton("Выгрузить в Excel…", self)
-        self.export_button.setObjectName("appeals_export")
-        self.export_button.setToolTip(
-            "Реестр обращений за выбранный период (остальные условия не учитываются)"
+        self.register_button = self.button("appeals_register", "Зарегистрировать…", "Новое обращение (Ctrl+N)")
+        self.open_button = self.button("appeals_open", "Открыть карточку", "Enter или двойной щелчок по строке")
+        self.export_button = self.button(
+            "appeals_export", "Выгрузить в Excel…", "Реестр обращений за выбранный период (остальные условия не учитываются)"
         )
-        self.refresh_button = QPushButton("Обновить", self)
-        self.refresh_button.setObjectName("appeals_refresh")
-        self.refresh_button.setToolTip("F5")
+        self.refresh_button = self.button("appeals_refresh", "Обновить", "F5")
         buttons.addWidget(self.register_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -448,30 +337,15 @@ class AppealsView(QWidget):
         self.register_button.setVisible(self.may_register)
         self.export_button.setVisible(self.may_export)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply)
-        self.search.textChanged.connect(lambda _text: self.search_timer.start())
-        self.search.returnPressed.connect(self._search_now)
+        self.connect_queue(self.register if self.may_register else None)
         self.preset_group.buttonClicked.connect(lambda _button: self.apply())
         self.rubric_box.currentIndexChanged.connect(lambda _i: self.apply())
         self.level_box.currentIndexChanged.connect(lambda _i: self.apply())
         self.date_from.dateChanged.connect(lambda _d: self.apply())
         self.date_to.dateChanged.connect(lambda _d: self.apply())
         self.reset_button.clicked.connect(lambda: self.show_filter(DEFAULT_PRESET))
-        self.table.activated.connect(lambda index: self.open_row(index.row()))
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.model.modelReset.connect(self._update_buttons)
         self.register_button.clicked.connect(self.register)
-        self.open_button.clicked.connect(self.open_selected)
         self.export_button.clicked.connect(self.export)
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
-        if self.may_register:
-            QShortcut(QKeySequence.StandardKey.New, self, activated=self.register)
-        self.search.installEventFilter(self)
 
         self.preset_buttons[DEFAULT_PRESET].setChecked(True)
         self.apply()
@@ -497,82 +371,26 @@ class AppealsView(QWidget):
             search=self.search.text().strip(),
         )
 
-    def apply(self, select: int | None = None) -> None:
-        """Show the appeals matching the filters; keep (or put) the selection on appeal `select`."""
-        if self._applying:
-            return
-        self.search_timer.stop()
-        keep = select if select is not None else self.selected_id()
-        flt = self.current_filter()
+    def check_filter(self, flt: AppealFilter) -> str | None:
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-            self.model.clear()
-            self.count_label.setText("")
-            self.banner.show_message("Начало периода позже его конца: исправьте даты.", "warning")
-            self._filter_warning = True
-            return
-        try:
-            self.model.set_filter(flt)
-        except ServiceError as exc:
-            self.count_label.setText("")
-            self.banner.show_message(str(exc), "warning")
-            self._filter_warning = True
-            return
-        if self._filter_warning:
-            self.banner.show_message(None)  # the warning about the last filter no longer holds
-            self._filter_warning = False
-        n = self.model.total
-        self.count_label.setText(f"Найдено: {n}")
-        self.count_label.setToolTip(
-            f"{n} {plural(n, 'обращение', 'обращения', 'обращений')} по выбранным условиям"
-        )
-        found = keep is not None and self.select_appeal(keep, fetch=select is not None)
-        if not found and self.model.rowCount():
-            self.table.selectRow(0)  # the arrows and Enter work at once
-            self.table.scrollToTop()
-
-    def _search_now(self) -> None:
-        self.apply()
-        if self.model.rowCount():
-            self.table.setFocus()
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """↓ in the search box goes down to the table."""
-        down = (
-            watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down  # type: ignore[attr-defined]
-        )
-        if down and self.model.rowCount():
-            if self.search_timer.isActive():
-                self.apply()
-            self.table.setFocus()
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
-            return True
-        return super().eventFilter(watched, event)
+            return "Начало периода позже его конца: исправьте даты."
+        return None
 
     def show_filter(self, preset: str, *, level: Level | None = None) -> None:
         """Show preset `preset` («urgent», «left_school», …), optionally at one level, with no other condition
         (the director's counts open the queue this way)."""
-        self._applying = True
-        try:
+        with self.quietly():
             self.preset_buttons[preset].setChecked(True)
             self.rubric_box.setCurrentIndex(0)
             self.level_box.setCurrentIndex(max(0, self.level_box.findData(level.value)) if level else 0)
             self.date_from.set_value(None)
             self.date_to.set_value(None)
             self.search.clear()
-        finally:
-            self._applying = False
         self.banner.show_message(None)
         self.apply()
         self.table.setFocus()
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
 
     def refresh(self) -> None:
         """Read the queue again, keeping the selected appeal selected."""
@@ -580,37 +398,12 @@ class AppealsView(QWidget):
         self.date_to.set_today(self._services.settings.today())
         self.apply()
 
-    # -- the selection --------------------------------------------------------------------------------------
-
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not 0 <= rows[0].row() < self.model.rowCount():
-            return None
-        return self.model.row(rows[0].row()).id
-
-    def select_appeal(self, appeal_id: int, *, fetch: bool = True) -> bool:
-        """Select the appeal's row; `fetch`: read further pages to find it (after registering, say), not only
-        those already read (a change of filter must stay instant on a long queue)."""
-        row = self.model.find(appeal_id) if fetch else self.model.row_of(appeal_id)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
-
-    def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected_id() is not None)
+    select_appeal = QueueSection.select_record
 
     # -- actions --------------------------------------------------------------------------------------------
 
-    def open_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
-            self.open_appeal(self.model.row(row).id)
-
-    def open_selected(self) -> None:
-        appeal_id = self.selected_id()
-        if appeal_id is not None:
-            self.open_appeal(appeal_id)
+    def open_record(self, record_id: int) -> None:
+        self.open_appeal(record_id)
 
     def open_appeal(self, appeal_id: int) -> None:
         """The appeal's card; afterwards the queue shows what changed, with the appeal last shown selected."""

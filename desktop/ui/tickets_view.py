@@ -6,18 +6,16 @@ from __future__ import annotations
 import dataclasses
 import html
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,18 +29,16 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import tickets as rules
 from desktop.domain.access import Action
-from desktop.domain.russian import plural
 from desktop.domain.tickets import CATEGORY_LABELS, STATUS_LABELS, Category, Status, Urgency
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.registry import Services
 from desktop.services.tickets import AgentView, TicketFilter, TicketRow, TicketSort, TicketsService
 from desktop.ui.appeal_dialogs import export_register
-from desktop.ui.appeals_view import CENTERED, LEFT, PRESET_CHECKED_STYLE, SEARCH_DELAY_MS
-from desktop.ui.paged_model import PagedRowsModel
+from desktop.ui.queue_view import CENTERED, LEFT, QueueModel, QueueSection, queue_table, toggle_button
 from desktop.ui.ticket_card import open_ticket
 from desktop.ui.ticket_dialogs import NewTicketDialog, pydate, qdate
 from desktop.ui.urgency import LOOKS, TICKET_LEGEND_ORDER, UrgencyLegend, urgency_icon, urgency_text
-from desktop.ui.widgets import Banner, ErrorLabel, confirm, record_table
+from desktop.ui.widgets import Banner, ErrorLabel, confirm
 
 TICKET_COLUMNS = (
     "Номер",
@@ -78,44 +74,15 @@ ALL_ACTIVE = "active"
 ALL = "all"
 
 
-class TicketsModel(PagedRowsModel[TicketRow]):
+class TicketsModel(QueueModel[TicketRow, TicketFilter]):
     """The tickets matching a filter in the order asked for, a page at a time; a header click sorts in the
     database."""
 
     columns = TICKET_COLUMNS
+    sort_keys = SORT_KEYS
 
     def __init__(self, tickets: TicketsService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tickets = tickets
-        self._filter = TicketFilter(active=True)
-        self._sort = TicketSort.DUE
-        self._descending = False
-        self._active = False
-
-    @property
-    def filter(self) -> TicketFilter:
-        return self._filter
-
-    def set_filter(self, flt: TicketFilter) -> None:
-        self._filter = flt
-        self._active = True
-        self.reload()
-
-    def read_total(self) -> int:
-        return self._tickets.count(self._filter)
-
-    def read_page(self, offset: int, limit: int) -> list[TicketRow]:
-        return self._tickets.page(
-            self._filter, sort=self._sort, descending=self._descending, offset=offset, limit=limit
-        )
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(SORT_KEYS):
-            return
-        self._sort = SORT_KEYS[column]
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        if self._active:
-            self.reload()
+        super().__init__(tickets, TicketFilter(active=True), TicketSort.DUE, parent)
 
     @staticmethod
     def text(row: TicketRow, column: int) -> str:
@@ -146,8 +113,10 @@ class TicketsModel(PagedRowsModel[TicketRow]):
         lines = [
             f"{row.number}: {urgency_text(row.urgency)}.",
             f"Заявитель: {client}.",
-            f"Подана {row.submitted_at:%d.%m.%Y в %H:%M}; категория «{row.category.label}»; "
-            f"мероприятие {row.event_date:%d.%m.%Y}.",
+            (
+                f"Подана {row.submitted_at:%d.%m.%Y в %H:%M}; категория «{row.category.label}»; "
+                f"мероприятие {row.event_date:%d.%m.%Y}."
+            ),
         ]
         if row.next_kind is not None and row.next_due is not None:
             lines.append(f"Ближайший срок — {row.next_kind.label}: {row.due_text} (осталось: {row.time_left}).")
@@ -200,15 +169,8 @@ class TicketsModel(PagedRowsModel[TicketRow]):
 
 def tickets_table(parent: QWidget, model: TicketsModel) -> QTableView:
     """The queue's table: whole rows, fixed row height, columns wide enough for their Russian words."""
-    table = record_table(parent, "tickets_table", model, row_padding=10)
-    table.setTabKeyNavigation(False)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setSectionsMovable(False)
-    header.setStretchLastSection(False)
-    metrics = table.fontMetrics()
     # The applicant's column takes what is left: «Фамилия И. О., класс», a long group elided (the tooltip has it).
-    samples = {
+    samples: dict[int, str | tuple[str, ...]] = {
         COL_NUMBER: "И-2026/0000",
         COL_SUBMITTED: "00.00.0000",
         COL_CATEGORY: "Информационная поддержка",
@@ -218,35 +180,19 @@ def tickets_table(parent: QWidget, model: TicketsModel) -> QTableView:
         COL_AGENT: "Смирнова О. П.",
         COL_STATUS: "Ожидание ответа заявителя",
     }
-    for column, sample in samples.items():
-        extra = 30 if column == COL_NUMBER else 14
-        title = metrics.horizontalAdvance(TICKET_COLUMNS[column]) + 22
-        table.setColumnWidth(column, max(metrics.horizontalAdvance(sample) + extra, title))
+    table = queue_table(parent, "tickets_table", model, samples, COL_CLIENT, pad=14, title_pad=22)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    header.setSectionResizeMode(COL_CLIENT, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(40)
     return table
 
 
-def _toggle(parent: QWidget, name: str, title: str, tip: str) -> QPushButton:
-    button = QPushButton(title, parent)
-    button.setObjectName(name)
-    button.setCheckable(True)
-    button.setToolTip(tip)
-    button.setAutoDefault(False)
-    button.setStyleSheet(PRESET_CHECKED_STYLE)
-    return button
-
-
-class TicketsView(QWidget):
+class TicketsView(QueueSection):
     """Section «Заявки»: the operator's main screen; an agent sees their own tickets."""
 
     title = "Заявки"
+    nouns = ("заявка", "заявки", "заявок")
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._applying = False
+        super().__init__(services, parent)
         ctx = services.ctx
         self.may_create = ctx.may(Action.TICKETS_CREATE)
         self.may_operate = ctx.may(Action.TICKETS_OPERATE)
@@ -256,15 +202,15 @@ class TicketsView(QWidget):
 
         toggles = QHBoxLayout()
         toggles.setSpacing(4)
-        self.mine_button = _toggle(self, "tickets_mine", "Мои заявки", "Заявки, где исполнитель — вы")
-        self.operator_button = _toggle(
+        self.mine_button = toggle_button(self, "tickets_mine", "Мои заявки", "Заявки, где исполнитель — вы")
+        self.operator_button = toggle_button(
             self, "tickets_operator", "Ждут оператора",
             "Новые, с ответом заявителя, без исполнителя или с истёкшим сроком ответа заявителя",
         )  # fmt: skip
-        self.urgent_button = _toggle(
+        self.urgent_button = toggle_button(
             self, "tickets_urgent", "Срок сегодня и просрочено", "Ближайший срок сегодня или уже прошёл"
         )
-        self.late_button = _toggle(
+        self.late_button = toggle_button(
             self, "tickets_late", "Поданы позже срока", "Поданы позже последнего дня подачи (п. 4.1.1)"
         )
         self.toggles = (self.mine_button, self.operator_button, self.urgent_button, self.late_button)
@@ -275,81 +221,45 @@ class TicketsView(QWidget):
         toggles.addStretch(1)
         layout.addLayout(toggles)
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Поиск:", self))
-        self.search = QLineEdit(self)
-        self.search.setObjectName("tickets_search")
-        self.search.setPlaceholderText("номер, заявитель, контакт или текст")
-        self.search.setToolTip("Ищет по номеру, заявителю, контакту и описанию заявки (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("номер, заявитель, контакт или текст") + 40)
-        filters.addWidget(self.search, 1)
-        filters.addSpacing(6)
-        self.status_box = QComboBox(self)
-        self.status_box.setObjectName("tickets_status")
-        self.status_box.setToolTip("Статус заявки")
-        self.status_box.addItem("Все активные", ALL_ACTIVE)
-        self.status_box.addItem("Все", ALL)
-        for status, label in STATUS_LABELS.items():
-            self.status_box.addItem(label, status.value)
+        filters = self.search_row(
+            "tickets_search", "номер, заявитель, контакт или текст",
+            "Ищет по номеру, заявителю, контакту и описанию заявки (Ctrl+F)",
+        )  # fmt: skip
+        self.status_box = self.combo(
+            "tickets_status", "Статус заявки",
+            [("Все активные", ALL_ACTIVE), ("Все", ALL), *((label, s.value) for s, label in STATUS_LABELS.items())],
+        )  # fmt: skip
         filters.addWidget(self.status_box)
-        self.category_box = QComboBox(self)
-        self.category_box.setObjectName("tickets_category")
-        self.category_box.setToolTip("Категория")
-        self.category_box.addItem("Все категории", None)
-        for category, label in CATEGORY_LABELS.items():
-            self.category_box.addItem(label, category.value)
+        self.category_box = self.combo(
+            "tickets_category", "Категория",
+            [("Все категории", None), *((label, c.value) for c, label in CATEGORY_LABELS.items())],
+        )  # fmt: skip
         filters.addWidget(self.category_box)
-        self.agent_box = QComboBox(self)
-        self.agent_box.setObjectName("tickets_agent")
-        self.agent_box.setToolTip("Исполнитель")
+        self.agent_box = self.combo("tickets_agent", "Исполнитель", ())
         self.agent_box.setVisible(self.may_operate)
         filters.addWidget(self.agent_box)
-        self.reset_button = QPushButton("Сбросить", self)
-        self.reset_button.setObjectName("tickets_reset")
-        self.reset_button.setToolTip("Показать все активные заявки без других условий")
+        self.reset_button = self.button("tickets_reset", "Сбросить", "Показать все активные заявки без других условий")
         self.reset_button.setAutoDefault(False)
         filters.addWidget(self.reset_button)
         layout.addLayout(filters)
         self._fill_agents()
 
         self.model = TicketsModel(services.tickets, self)
-        self.table = tickets_table(self, self.model)
-        self.table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        layout.addWidget(self.table, 1)
-
-        under = QHBoxLayout()
-        self.legend = UrgencyLegend(self, TICKET_LEGEND_ORDER)
-        under.addWidget(self.legend)
-        under.addStretch(1)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("tickets_count")
-        font = self.count_label.font()
-        font.setBold(True)
-        self.count_label.setFont(font)
-        under.addWidget(self.count_label)
-        layout.addLayout(under)
-        self.banner = Banner(self)
-        self.banner.setObjectName("tickets_banner")
-        layout.addWidget(self.banner)
+        self.add_table(
+            layout, tickets_table(self, self.model), COL_DUE, UrgencyLegend(self, TICKET_LEGEND_ORDER), "tickets"
+        )
 
         buttons = QHBoxLayout()
-        self.new_button = QPushButton("Новая заявка…", self)
-        self.new_button.setObjectName("tickets_new")
-        self.new_button.setToolTip("Ctrl+N")
-        self.open_button = QPushButton("Открыть карточку", self)
-        self.open_button.setObjectName("tickets_open")
-        self.open_button.setToolTip("Enter или двойной щелчок по строке")
-        self.agents_button = QPushButton("Исполнители…", self)
-        self.agents_button.setObjectName("tickets_agents")
-        self.agents_button.setToolTip("Специализации, отсутствия и загрузка исполнителей")
-        self.export_button = QPushButton("Выгрузить в Excel…", self)
-        self.export_button.setObjectName("tickets_export")
-        self.export_button.setToolTip("Реестр заявок: номера, даты, сроки, «Подана в срок», исполнители, статусы")
-        self.refresh_button = QPushButton("Обновить", self)
-        self.refresh_button.setObjectName("tickets_refresh")
-        self.refresh_button.setToolTip("F5")
+        self.new_button = self.button("tickets_new", "Новая заявка…", "Ctrl+N")
+        self.open_button = self.button("tickets_open", "Открыть карточку", "Enter или двойной щелчок по строке")
+        self.agents_button = self.button(
+            "tickets_agents", "Исполнители…", "Специализации, отсутствия и загрузка исполнителей"
+        )
+        self.export_button = self.button(
+            "tickets_export", "Выгрузить в Excel…",
+            "Реестр заявок: номера, даты, сроки, «Подана в срок», исполнители, статусы",
+        )  # fmt: skip
+        self.refresh_button = self.button("tickets_refresh", "Обновить", "F5")
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -361,30 +271,15 @@ class TicketsView(QWidget):
         self.agents_button.setVisible(self.may_manage_agents)
         self.export_button.setVisible(ctx.may(Action.TICKETS_EXPORT))
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply)
-        self.search.textChanged.connect(lambda _text: self.search_timer.start())
-        self.search.returnPressed.connect(self._search_now)
+        self.connect_queue(self.new_ticket if self.may_create else None)
         for button in self.toggles:
             button.toggled.connect(lambda _on: self.apply())
         for box in (self.status_box, self.category_box, self.agent_box):
             box.currentIndexChanged.connect(lambda _i: self.apply())
         self.reset_button.clicked.connect(self.reset)
-        self.table.activated.connect(lambda index: self.open_row(index.row()))
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.model.modelReset.connect(self._update_buttons)
         self.new_button.clicked.connect(self.new_ticket)
-        self.open_button.clicked.connect(self.open_selected)
         self.agents_button.clicked.connect(self.manage_agents)
         self.export_button.clicked.connect(self.export)
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
-        if self.may_create:
-            QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_ticket)
-        self.search.installEventFilter(self)
         self.apply()
 
     # -- the filter -----------------------------------------------------------------------------------------
@@ -393,8 +288,7 @@ class TicketsView(QWidget):
         if not self.may_operate:
             return
         keep = self.agent_box.currentData()
-        self._applying = True
-        try:
+        with self.quietly():
             self.agent_box.clear()
             self.agent_box.addItem("Все исполнители", None)
             try:
@@ -404,8 +298,6 @@ class TicketsView(QWidget):
             for agent in agents:
                 self.agent_box.addItem(agent.name, agent.user_id)
             self.agent_box.setCurrentIndex(max(0, self.agent_box.findData(keep)))
-        finally:
-            self._applying = False
 
     def current_filter(self) -> TicketFilter:
         status = self.status_box.currentData()
@@ -427,64 +319,16 @@ class TicketsView(QWidget):
             search=self.search.text().strip(),
         )
 
-    def apply(self, select: int | None = None) -> None:
-        """Show the tickets matching the filters; keep (or put) the selection on ticket `select`."""
-        if self._applying:
-            return
-        self.search_timer.stop()
-        keep = select if select is not None else self.selected_id()
-        try:
-            self.model.set_filter(self.current_filter())
-        except ServiceError as exc:
-            self.count_label.setText("")
-            self.banner.show_message(str(exc), "warning")
-            return
-        n = self.model.total
-        self.count_label.setText(f"Найдено: {n}")
-        self.count_label.setToolTip(f"{n} {plural(n, 'заявка', 'заявки', 'заявок')} по выбранным условиям")
-        found = keep is not None and self.select_ticket(keep, fetch=select is not None)
-        if not found and self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.scrollToTop()
-
     def reset(self) -> None:
-        self._applying = True
-        try:
+        with self.quietly():
             for button in self.toggles:
                 button.setChecked(False)
             self.status_box.setCurrentIndex(0)
             self.category_box.setCurrentIndex(0)
             self.agent_box.setCurrentIndex(0)
             self.search.clear()
-        finally:
-            self._applying = False
         self.banner.show_message(None)
         self.apply()
-
-    def _search_now(self) -> None:
-        self.apply()
-        if self.model.rowCount():
-            self.table.setFocus()
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """↓ in the search box goes down to the table."""
-        down = (
-            watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down  # type: ignore[attr-defined]
-        )
-        if down and self.model.rowCount():
-            if self.search_timer.isActive():
-                self.apply()
-            self.table.setFocus()
-            if not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)
-            return True
-        return super().eventFilter(watched, event)
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
 
     def export(self) -> None:
         """The whole register of tickets to Excel."""
@@ -497,35 +341,12 @@ class TicketsView(QWidget):
         self._fill_agents()
         self.apply()
 
-    # -- the selection --------------------------------------------------------------------------------------
-
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not 0 <= rows[0].row() < self.model.rowCount():
-            return None
-        return self.model.row(rows[0].row()).id
-
-    def select_ticket(self, ticket_id: int, *, fetch: bool = True) -> bool:
-        row = self.model.find(ticket_id) if fetch else self.model.row_of(ticket_id)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
-
-    def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected_id() is not None)
+    select_ticket = QueueSection.select_record
 
     # -- actions --------------------------------------------------------------------------------------------
 
-    def open_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
-            self.open_ticket(self.model.row(row).id)
-
-    def open_selected(self) -> None:
-        ticket_id = self.selected_id()
-        if ticket_id is not None:
-            self.open_ticket(ticket_id)
+    def open_record(self, record_id: int) -> None:
+        self.open_ticket(record_id)
 
     def open_ticket(self, ticket_id: int) -> None:
         card = open_ticket(self._services, ticket_id, self)
