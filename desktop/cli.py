@@ -172,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_import_tickets,
     )
     tickets_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
+    students_in = _command(
+        import_,
+        "students",
+        "списки классов: ученики и их законные представители; повторная загрузка обновляет людей, не удваивая их",
+        _cmd_import_students,
+    )
+    students_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
 
     export = _command(commands, "export", "выгрузить журнал или отчёт в Excel", _cmd_export)
     export.add_argument("report", nargs="?", metavar="ОТЧЁТ", help="что выгрузить; список — --list")
@@ -196,6 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     notice.add_argument("number", metavar="НОМЕР", help="номер обращения, например О-2026/0001")
     notice.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
+    for number, help_text in (
+        ("2", "Приложение № 2: заявление о непредоставлении услуги «Электронный дневник»"),
+        ("3", "Приложение № 3: заявление об отмене услуги «Электронный дневник»"),
+    ):
+        appendix = _command(print_, f"appendix{number}", help_text, _cmd_print_appendix, appendix=number)
+        appendix.add_argument("--student", metavar="ФИО", help="ученик (с --blank можно не указывать)")
+        appendix.add_argument("--class", dest="class_name", metavar="КЛАСС", default="", help="класс ученика, например 5А")
+        appendix.add_argument("--blank", action="store_true", help="бланк для заполнения от руки")
+        appendix.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
+
+    optout = _actions(_command(commands, "optout", "заявления об отказе от электронного дневника"))
+    optout_register = _command(
+        optout,
+        "register",
+        "зарегистрировать подписанное заявление (Приложение № 2 или 3): семья переводится на бумажные отчёты",
+        _cmd_optout_register,
+    )
+    optout_register.add_argument("--student", required=True, metavar="ФИО")
+    optout_register.add_argument("--class", dest="class_name", required=True, metavar="КЛАСС")
+    optout_register.add_argument("--appendix", required=True, choices=("2", "3"), metavar="2|3")
+    optout_register.add_argument("--received", required=True, metavar="ДАТА", help="дата получения заявления")
 
     appeals = _actions(_command(commands, "appeals", "обращения"))
     email = _command(appeals, "email", "ответ заявителю письмом: файл .eml для почтовой программы", _cmd_appeals_email)
@@ -556,6 +584,10 @@ def _cmd_import_tickets(args: argparse.Namespace) -> int:
     return _import(args, lambda services: services.tickets_io)
 
 
+def _cmd_import_students(args: argparse.Namespace) -> int:
+    return _import(args, lambda services: services.families_io)
+
+
 def _import(args: argparse.Namespace, exchange) -> int:  # type: ignore[no-untyped-def]
     """Load a register file through `exchange(services)`: all or nothing, every problem on its own line."""
     from desktop.services.tabular import ImportFailed
@@ -615,6 +647,47 @@ def _cmd_print_notice(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"Письмо в Департамент по обращению {args.number} сохранено: {path}")
+    return EXIT_OK
+
+
+def _cmd_print_appendix(args: argparse.Namespace) -> int:
+    from desktop.domain.families import Appendix
+
+    appendix = Appendix(args.appendix)
+    student = (args.student or "").strip()
+    if not student and not args.blank:
+        raise CommandError("Укажите ученика: --student \"ФИО\" --class КЛАСС (или --blank для пустого бланка).")
+    services = _open(args)
+    try:
+        student_id = services.families.find_student(student, args.class_name) if student else None
+        path = services.families_io.print_appendix(student_id, appendix, Path(args.out), blank=args.blank)
+    finally:
+        services.close()
+    what = "бланк" if student_id is None else f"ученик {student}" + (", бланк" if args.blank else "")
+    print(f"Заявление (Приложение № {appendix.value}, {what}) сохранено: {path}")
+    return EXIT_OK
+
+
+def _cmd_optout_register(args: argparse.Namespace) -> int:
+    from desktop.domain.families import Appendix
+
+    appendix = Appendix(args.appendix)
+    received = _date(args.received)
+    services = _open(args)
+    try:
+        student_id = services.families.find_student(args.student, args.class_name)
+        codes_before = services.families.card(student_id, record_access=False).row.active_codes
+        row = services.families.register_optout(student_id, appendix, received)
+        card = services.families.card(student_id, record_access=False)
+    finally:
+        services.close()
+    revoked = codes_before - card.row.active_codes
+    print(
+        f"Заявление (Приложение № {appendix.value}) от {received:%d.%m.%Y} зарегистрировано: {card.row.full_name}, "
+        f"{card.row.class_name}, переведён(а) на бумажные отчёты; кодов отозвано: {revoked}."
+    )
+    if row.applicants and row.applicants != "—":
+        print(f"Заявители: {row.applicants}.")
     return EXIT_OK
 
 
