@@ -3,6 +3,7 @@ passwords as salted scrypt hashes, logging in with its growing delay, and the ad
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from desktop.domain.access import PERMISSIONS, Action, Actor, ActorKind, Role
 from desktop.domain.appeals import Delivery, Rubric, Status
+from desktop.domain.families import Appendix, RefusalGround, Relation
 from desktop.domain.tickets import Category
 from desktop.domain.tickets import Status as TicketStatus
 from desktop.services import users as users_module
@@ -22,6 +24,7 @@ from desktop.services.appeals import AppealInput
 from desktop.services.calendar import OverrideKind
 from desktop.services.demo import DEMO_USERS
 from desktop.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, ValidationError
+from desktop.services.families import RepresentativeInput
 from desktop.services.registry import Services, open_services
 from desktop.services.tickets import TicketInput
 from desktop.services.users import WRONG_CREDENTIALS
@@ -74,6 +77,8 @@ class Staff:
     #: agent for the agent's step.
     tickets: dict[tuple[Role, Action], int]
     agent_id: int = 0
+    #: A student of the school with one representative, per role: for the families' actions.
+    families: dict[Role, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -108,7 +113,14 @@ def staff(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                     services.tickets.set_status(ticket.id, TicketStatus.REVIEW)
                     services.tickets.assign(ticket.id, agent_id)
                 tickets[(role, action)] = ticket.id
-        yield Staff(services, clock, actors, folder, appeals, tickets, agent_id)
+        families: dict[Role, tuple[int, int]] = {}
+        for i, role in enumerate(Role):
+            student_id = services.families.add_student(f"Ученикова Мария {role.value}", dt.date(2014, 3, 1 + i), "5А")
+            rep_id = services.families.add_representative(
+                student_id, RepresentativeInput(f"Родителева Анна {role.value}", Relation.MOTHER)
+            )
+            families[role] = (student_id, rep_id)
+        yield Staff(services, clock, actors, folder, appeals, tickets, agent_id, families)
     finally:
         services.close()
 
@@ -281,6 +293,57 @@ def _manage_agents(services: Services, role: Role, out: Path) -> Callable[[], No
     return lambda: _assert(view.categories == {Category.ROOMS, Category.MEDIA})
 
 
+STAFF_FAMILIES: dict[Role, tuple[int, int]] = {}
+
+
+@_guards(Action.FAMILIES_VIEW)
+def _view_family(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    rows = services.families.students()
+    card = services.families.card(rows[0].id)
+    return lambda: _assert(card.row.full_name == rows[0].full_name and services.families.count() == len(rows))
+
+
+@_guards(Action.FAMILIES_EDIT)
+def _add_student(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    student_id = services.families.add_student(f"Новенький Пётр {role.value}", dt.date(2015, 5, 5), "4Б")
+    return lambda: _assert(services.families.card(student_id, record_access=False).row.class_name == "4Б")
+
+
+@_guards(Action.FAMILIES_IMPORT)
+def _import_students(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    register = out.with_suffix(".csv")
+    register.write_text(
+        "Класс;Ученик;Дата рождения;Представитель;Кем приходится\n"
+        f"3В;Загрузкин Олег {role.value};01.02.2018;Загрузкина Ольга {role.value};мать\n",
+        encoding="utf-8",
+    )
+    result = services.families_io.import_file(register)
+    return lambda: _assert(result.added == 1)
+
+
+@_guards(Action.ACCESS_MANAGE)
+def _record_consent(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    student_id, rep_id = STAFF_FAMILIES[role]
+    services.families.record_consent(rep_id, dt.date(2026, 11, 20))
+    card = services.families.card(student_id, record_access=False)
+    return lambda: _assert(card.representatives[0].consent_now)
+
+
+@_guards(Action.ACCESS_REFUSE)
+def _refuse_access(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    refusal = services.families.refuse(
+        [RefusalGround.NOT_STUDENT], child_name=f"Чужой Ребёнок {role.value}", applicant_name="Чужая Анна Петровна"
+    )
+    return lambda: _assert(refusal.number.startswith("ОТК-2026/") and refusal.grounds == (RefusalGround.NOT_STUDENT,))
+
+
+@_guards(Action.OPTOUT_REGISTER)
+def _register_optout(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    student_id, _rep = STAFF_FAMILIES[role]
+    services.families.register_optout(student_id, Appendix.NOT_PROVIDE, dt.date(2026, 11, 20))
+    return lambda: _assert(services.families.card(student_id, record_access=False).row.paper)
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
@@ -296,6 +359,7 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
     STAFF_APPEALS.update(staff.appeals)
     STAFF_TICKETS.update(staff.tickets)
     STAFF_AGENT["id"] = staff.agent_id
+    STAFF_FAMILIES.update(staff.families)
     services = staff.services.as_actor(actor)
     out = staff.out / f"audit-{role.value}-{action.value}.xlsx"
     staff.clock.advance(minutes=1)
@@ -308,7 +372,7 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
             newest = _events(staff.services)[-1]
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
             looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
-                     Action.TICKETS_EXPORT)  # fmt: skip
+                     Action.TICKETS_EXPORT, Action.FAMILIES_VIEW)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
