@@ -26,10 +26,12 @@ from desktop.domain.access import Action, ActorKind
 from desktop.domain.appeals import Level
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
+from desktop.ui.access_view import AccessView
 from desktop.ui.appeals_view import AppealsView
 from desktop.ui.audit_view import AuditView
 from desktop.ui.calendar_view import CalendarView
 from desktop.ui.director_view import DirectorView
+from desktop.ui.families_view import FamiliesView
 from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.settings_view import SettingsView
@@ -57,6 +59,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("appeals", "Обращения", AppealsView, Action.APPEALS_VIEW),
     Section("director", "Директору", DirectorView, Action.APPEALS_VIEW),
     Section("tickets", "Заявки", TicketsView, Action.TICKETS_VIEW),
+    Section("families", "Семьи", FamiliesView, Action.FAMILIES_VIEW),
+    Section("access", "Доступ к дневнику", AccessView, Action.FAMILIES_VIEW),
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
     Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),

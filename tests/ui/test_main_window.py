@@ -23,17 +23,18 @@ def status_texts(window) -> list[str]:  # type: ignore[no-untyped-def]
 def test_navigation_lists_the_sections_and_a_click_opens_one(qtbot, demo_services, open_window):
     window = open_window(demo_services)
     assert list_texts(window.nav) == [
-        "Обращения", "Директору", "Заявки", "Календарь", "Настройки", "Пользователи", "Журнал событий"
+        "Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки", "Пользователи",
+        "Журнал событий",
     ]  # fmt: skip
     assert isinstance(window.stack.currentWidget(), AppealsView)  # the office's daily work comes first
     assert window.views["appeals"].isVisible() and not window.views["calendar"].isVisible()
 
-    click_item(qtbot, window.nav, window.nav.item(4))
+    click_item(qtbot, window.nav, window.nav.item(6))
     assert isinstance(window.stack.currentWidget(), SettingsView)
     assert window.views["settings"].isVisible() and not window.views["appeals"].isVisible()
     assert window.current_section() == "settings"
 
-    click_item(qtbot, window.nav, window.nav.item(3))
+    click_item(qtbot, window.nav, window.nav.item(5))
     assert isinstance(window.stack.currentWidget(), CalendarView)
     assert window.views["calendar"].isVisible() and not window.views["settings"].isVisible()
 
@@ -46,25 +47,27 @@ def test_ctrl_and_the_section_number_switch_sections(qtbot, demo_services, open_
         "Обращения": "Ctrl+1",
         "Директору": "Ctrl+2",
         "Заявки": "Ctrl+3",
-        "Календарь": "Ctrl+4",
-        "Настройки": "Ctrl+5",
-        "Пользователи": "Ctrl+6",
-        "Журнал событий": "Ctrl+7",
+        "Семьи": "Ctrl+4",
+        "Доступ к дневнику": "Ctrl+5",
+        "Календарь": "Ctrl+6",
+        "Настройки": "Ctrl+7",
+        "Пользователи": "Ctrl+8",
+        "Журнал событий": "Ctrl+9",
     }
     assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == [
-        f"Ctrl+{n}" for n in range(1, 8)
+        f"Ctrl+{n}" for n in range(1, 10)
     ]
 
-    qtbot.keyClick(window.nav, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.nav, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.views["settings"].isVisible()
     assert window.nav.currentItem().text() == "Настройки"  # the list follows the keyboard
 
-    qtbot.keyClick(window.views["settings"], Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.views["settings"], Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.views["calendar"].isVisible()
     assert window.nav.currentItem().text() == "Календарь"
 
     by_shortcut = {a.shortcut(): a for a in menus["Разделы"].actions()}
-    by_shortcut[QKeySequence("Ctrl+5")].trigger()  # the same through the menu «Разделы»
+    by_shortcut[QKeySequence("Ctrl+7")].trigger()  # the same through the menu «Разделы»
     assert window.views["settings"].isVisible()
 
 

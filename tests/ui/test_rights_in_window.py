@@ -32,20 +32,26 @@ def menu(window, title: str):  # type: ignore[no-untyped-def]
         ),
         (
             "director",
-            ["Обращения", "Директору", "Заявки", "Календарь", "Настройки", "Журнал событий"],
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки",
+             "Журнал событий"],
             "Соколова Елена Викторовна (директор)",
         ),
         (
             "deputy",
-            ["Обращения", "Директору", "Заявки", "Календарь", "Настройки"],
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки"],
             "Воронина Ирина Александровна (заместитель директора)",
         ),
         (
             "secretary",
-            ["Обращения", "Директору", "Заявки", "Календарь", "Настройки"],
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки"],
             "Иванова Наталья Сергеевна (секретарь)",
         ),
         ("agent", ["Заявки", "Календарь", "Настройки"], "Смирнова Ольга Павловна (исполнитель)"),
+        (
+            "epos_admin",
+            ["Семьи", "Доступ к дневнику", "Календарь", "Настройки"],
+            "Морозов Андрей Николаевич (администратор ЭПОС)",
+        ),
     ],
 )
 def test_each_role_sees_its_sections_and_its_name(user_window, login, sections, user):
@@ -148,3 +154,18 @@ def test_switch_user_closes_the_window_for_the_next_person(qtbot, user_window):
     with qtbot.waitSignal(window.switch_user_requested):
         window.switch_action.trigger()
     assert not window.isVisible() and window.switch_requested
+
+
+@pytest.mark.parametrize("login", ["admin", "agent", "operator", "class_teacher"])
+def test_a_role_without_the_families_right_has_no_families_sections(user_window, login):
+    window = user_window(login)
+    assert "families" not in window.views and "access" not in window.views
+    with pytest.raises(KeyError):
+        window.show_section("families")
+
+
+def test_the_families_register_is_read_only_for_the_director(user_window):
+    view = user_window("director").show_section("families")
+    assert not view.add_button.isVisible()
+    access = user_window("deputy").show_section("access")
+    assert not access.full_codes  # the codes are masked for those who do not issue them

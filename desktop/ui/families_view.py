@@ -1,0 +1,437 @@
+"""Section «Семьи»: the families register (DOMAIN.md §5) — students by class with their representatives' consent and
+e-diary access at a glance, paged from the database; filters for what the secretary works through (no consent, no
+code, on paper, left), a search by a child's or a parent's name; Enter opens the family card."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.access import Action
+from desktop.domain.russian import plural
+from desktop.services.errors import ServiceError
+from desktop.services.families import FamiliesService, StudentFilter, StudentRow
+from desktop.services.registry import Services
+from desktop.ui.family_card import open_family
+from desktop.ui.family_dialogs import STATE_COLOURS, AddStudentDialog
+from desktop.ui.paged_model import PagedRowsModel
+from desktop.ui.widgets import Banner, record_table
+
+SEARCH_DELAY_MS = 300
+CENTERED = int(Qt.AlignmentFlag.AlignCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+#: A filter button that is on: blue, like the queues' presets.
+TOGGLE_STYLE = (
+    "QPushButton:checked { background: #1565c0; color: white; border: 1px solid #0d47a1; border-radius: 3px;"
+    " padding: 3px 10px; }"
+)
+
+FAMILY_COLUMNS = ("Класс", "Ученик", "Дата рождения", "Представители", "Согласие", "Доступ к дневнику", "Бумага")
+COL_CLASS, COL_NAME, COL_BIRTH, COL_REPS, COL_CONSENT, COL_STATE, COL_PAPER = range(len(FAMILY_COLUMNS))
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+
+LEFT_COLOUR = "#80868b"
+
+
+def consent_text(row: StudentRow) -> str:
+    if not row.representatives:
+        return "нет представителей"
+    if not row.with_consent:
+        return "нет"
+    if row.representatives == 1:
+        return "есть"
+    return f"{row.with_consent} из {row.representatives}"
+
+
+class FamiliesModel(PagedRowsModel[StudentRow]):
+    """The students matching a filter, by class then name, a page at a time."""
+
+    columns = FAMILY_COLUMNS
+
+    def __init__(self, families: FamiliesService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._families = families
+        self._filter = StudentFilter()
+
+    @property
+    def filter(self) -> StudentFilter:
+        return self._filter
+
+    def set_filter(self, flt: StudentFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def read_total(self) -> int:
+        return self._families.count(self._filter)
+
+    def read_page(self, offset: int, limit: int) -> list[StudentRow]:
+        return self._families.students(self._filter, offset=offset, limit=limit)
+
+    @staticmethod
+    def text(row: StudentRow, column: int) -> str:
+        if column == COL_CLASS:
+            return row.class_name
+        if column == COL_NAME:
+            return row.full_name
+        if column == COL_BIRTH:
+            return f"{row.birth_date:%d.%m.%Y}"
+        if column == COL_REPS:
+            return str(row.representatives) if row.representatives else "—"
+        if column == COL_CONSENT:
+            return consent_text(row)
+        if column == COL_STATE:
+            return row.state_text
+        if column == COL_PAPER:
+            return "на бумаге" if row.paper else ""
+        return ""
+
+    @staticmethod
+    def tooltip(row: StudentRow) -> str:
+        lines = [f"{row.full_name}, {row.class_name}, родился(ась) {row.birth_date:%d.%m.%Y}."]
+        lines.append(
+            f"Представителей: {row.representatives}, с согласием на обработку данных: {row.with_consent}; "
+            f"действующих кодов: {row.active_codes}."
+        )
+        if row.paper:
+            lines.append("Семья получает отчёт об успеваемости на бумаге (заявление по Приложению № 2 или 3).")
+        lines.append("Enter — карточка семьи.")
+        return "\n".join(lines)
+
+    def cell_data(self, row: StudentRow, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not row.studying:
+                return QBrush(QColor(LEFT_COLOUR))
+            if column == COL_STATE:
+                return QBrush(QColor(STATE_COLOURS.get(row.state_text, "#202124")))
+            if column == COL_CONSENT and not row.with_consent:
+                return QBrush(QColor("#b71c1c"))
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTERED if column in (COL_CLASS, COL_BIRTH, COL_REPS, COL_CONSENT, COL_PAPER) else LEFT
+        if role == IdRole:
+            return row.id
+        return None
+
+    def header_tip(self, section: int) -> str | None:
+        if section == COL_CONSENT:
+            return "Согласие на обработку персональных данных (152-ФЗ): у скольких представителей оно действует"
+        if section == COL_STATE:
+            return "Доступ к электронному дневнику: выдан ли код регистрации, или почему нет"
+        if section == COL_PAPER:
+            return "Отчёт об успеваемости и посещаемости печатается на бумаге раз в неделю"
+        return None
+
+
+def families_table(parent: QWidget, model: FamiliesModel) -> QTableView:
+    table = record_table(parent, "families_table", model, row_padding=10)
+    table.setTabKeyNavigation(False)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(False)
+    metrics = table.fontMetrics()
+    samples = {
+        COL_CLASS: "11АБ",
+        COL_BIRTH: "00.00.0000",
+        COL_REPS: "Представители",
+        COL_CONSENT: "нет представителей",
+        COL_STATE: "согласие есть, кода нет",
+        COL_PAPER: "на бумаге",
+    }
+    for column, sample in samples.items():
+        title = metrics.horizontalAdvance(FAMILY_COLUMNS[column]) + 22
+        table.setColumnWidth(column, max(metrics.horizontalAdvance(sample) + 18, title))
+    header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return table
+
+
+def toggle(parent: QWidget, name: str, title: str, tip: str) -> QPushButton:
+    button = QPushButton(title, parent)
+    button.setObjectName(name)
+    button.setCheckable(True)
+    button.setToolTip(tip)
+    button.setAutoDefault(False)
+    button.setStyleSheet(TOGGLE_STYLE)
+    return button
+
+
+class FamiliesView(QWidget):
+    """Section «Семьи»."""
+
+    title = "Семьи"
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._applying = False
+        self.may_edit = services.ctx.may(Action.FAMILIES_EDIT)
+        layout = QVBoxLayout(self)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Класс:", self))
+        self.class_box = QComboBox(self)
+        self.class_box.setObjectName("families_class")
+        self.class_box.setToolTip("Класс (в скобках — сколько в нём учеников)")
+        filters.addWidget(self.class_box)
+        filters.addSpacing(6)
+        self.without_consent = toggle(self, "families_without_consent", "Без согласия",
+                                      "Ни у одного представителя нет действующего согласия на обработку данных")  # fmt: skip
+        self.without_code = toggle(self, "families_without_code", "Без кода",
+                                   "Учатся, не на бумаге, а кода регистрации в дневнике нет")  # fmt: skip
+        self.paper = toggle(self, "families_paper", "На бумаге", "Семьи, получающие отчёт об успеваемости на бумаге")
+        self.left_school = toggle(self, "families_left", "Выбывшие", "Ученики, выбывшие из школы")
+        self.toggles = (self.without_consent, self.without_code, self.paper, self.left_school)
+        for button in self.toggles:
+            filters.addWidget(button)
+        filters.addSpacing(6)
+        filters.addWidget(QLabel("Поиск:", self))
+        self.search = QLineEdit(self)
+        self.search.setObjectName("families_search")
+        self.search.setPlaceholderText("ФИО ученика или родителя")
+        self.search.setToolTip("Часть фамилии, имени или отчества ученика или его представителя (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        filters.addWidget(self.search, 1)
+        self.reset_button = QPushButton("Сбросить", self)
+        self.reset_button.setObjectName("families_reset")
+        self.reset_button.setAutoDefault(False)
+        filters.addWidget(self.reset_button)
+        layout.addLayout(filters)
+
+        self.model = FamiliesModel(services.families, self)
+        self.table = families_table(self, self.model)
+        layout.addWidget(self.table, 1)
+
+        under = QHBoxLayout()
+        self.hint = QLabel("Enter или двойной щелчок — карточка семьи: представители, согласия, коды, заявления.", self)
+        self.hint.setStyleSheet("color: #5f6368;")
+        under.addWidget(self.hint)
+        under.addStretch(1)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("families_count")
+        font = self.count_label.font()
+        font.setBold(True)
+        self.count_label.setFont(font)
+        under.addWidget(self.count_label)
+        layout.addLayout(under)
+        self.banner = Banner(self)
+        self.banner.setObjectName("families_banner")
+        layout.addWidget(self.banner)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Добавить ученика…", self)
+        self.add_button.setObjectName("families_add")
+        self.add_button.setToolTip("Ctrl+N")
+        self.open_button = QPushButton("Открыть карточку", self)
+        self.open_button.setObjectName("families_open")
+        self.open_button.setToolTip("Enter или двойной щелчок по строке")
+        self.refresh_button = QPushButton("Обновить", self)
+        self.refresh_button.setObjectName("families_refresh")
+        self.refresh_button.setToolTip("F5")
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        layout.addLayout(buttons)
+        self.add_button.setVisible(self.may_edit)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        for button in self.toggles:
+            button.toggled.connect(self._toggled)
+        self.class_box.currentIndexChanged.connect(lambda _i: self.apply())
+        self.reset_button.clicked.connect(self.reset)
+        self.table.activated.connect(lambda index: self.open_row(index.row()))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self.add_button.clicked.connect(self.add_student)
+        self.open_button.clicked.connect(self.open_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        if self.may_edit:
+            QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_student)
+        self.search.installEventFilter(self)
+        self._fill_classes()
+        self.apply()
+
+    # -- the filter -----------------------------------------------------------------------------------------
+
+    def _fill_classes(self) -> None:
+        keep = self.class_box.currentData()
+        self._applying = True
+        try:
+            self.class_box.clear()
+            self.class_box.addItem("Все классы", "")
+            try:
+                classes = self._services.families.classes()
+            except ServiceError:
+                classes = []
+            for name, count in classes:
+                self.class_box.addItem(f"{name} ({count})", name)
+            self.class_box.setCurrentIndex(max(0, self.class_box.findData(keep)))
+        finally:
+            self._applying = False
+
+    def _toggled(self) -> None:
+        # «Выбывшие» and the others exclude each other: the others look at those who study.
+        sender = self.sender()
+        if sender is self.left_school and self.left_school.isChecked():
+            self._set_checked((self.without_consent, self.without_code, self.paper), False)
+        elif sender in (self.without_consent, self.without_code, self.paper) and sender.isChecked():  # type: ignore[union-attr]
+            self._set_checked((self.left_school,), False)
+        self.apply()
+
+    def _set_checked(self, buttons: tuple[QPushButton, ...], on: bool) -> None:
+        was = self._applying
+        self._applying = True
+        try:
+            for button in buttons:
+                button.setChecked(on)
+        finally:
+            self._applying = was
+
+    def current_filter(self) -> StudentFilter:
+        flt = StudentFilter(class_name=self.class_box.currentData() or "", search=self.search.text().strip())
+        if self.left_school.isChecked():
+            return dataclasses.replace(flt, studying=False)
+        return dataclasses.replace(
+            flt,
+            without_consent=self.without_consent.isChecked(),
+            without_code=self.without_code.isChecked(),
+            paper=True if self.paper.isChecked() else None,
+        )
+
+    def apply(self, select: int | None = None) -> None:
+        if self._applying:
+            return
+        self.search_timer.stop()
+        keep = select if select is not None else self.selected_id()
+        try:
+            self.model.set_filter(self.current_filter())
+        except ServiceError as exc:
+            self.count_label.setText("")
+            self.banner.show_message(str(exc), "warning")
+            return
+        n = self.model.total
+        self.count_label.setText(f"Найдено: {n}")
+        self.count_label.setToolTip(f"{n} {plural(n, 'ученик', 'ученика', 'учеников')} по выбранным условиям")
+        found = keep is not None and self.select_student(keep, fetch=select is not None)
+        if not found and self.model.rowCount():
+            self.table.selectRow(0)
+            self.table.scrollToTop()
+
+    def reset(self) -> None:
+        self._applying = True
+        try:
+            for button in self.toggles:
+                button.setChecked(False)
+            self.class_box.setCurrentIndex(0)
+            self.search.clear()
+        finally:
+            self._applying = False
+        self.banner.show_message(None)
+        self.apply()
+
+    def _search_now(self) -> None:
+        self.apply()
+        if self.model.rowCount():
+            self.table.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """↓ in the search box goes down to the table."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:  # type: ignore[attr-defined]
+            if self.model.rowCount():
+                if self.search_timer.isActive():
+                    self.apply()
+                self.table.setFocus()
+                if not self.table.selectionModel().hasSelection():
+                    self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        self._fill_classes()
+        self.apply()
+
+    # -- the selection --------------------------------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < self.model.rowCount():
+            return None
+        return self.model.row(rows[0].row()).id
+
+    def select_student(self, student_id: int, *, fetch: bool = True) -> bool:
+        row = self.model.find(student_id) if fetch else self.model.row_of(student_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(self.selected_id() is not None)
+
+    # -- actions --------------------------------------------------------------------------------------------
+
+    def open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_student(self.model.row(row).id)
+
+    def open_selected(self) -> None:
+        student_id = self.selected_id()
+        if student_id is not None:
+            self.open_student(student_id)
+
+    def open_student(self, student_id: int) -> None:
+        card = open_family(self._services, student_id, self)
+        if card.changed:
+            self._fill_classes()
+            self.apply(select=student_id)
+        self.table.setFocus()
+
+    def add_student(self) -> None:
+        if not self.may_edit:
+            return
+        dialog = AddStudentDialog(self._services, self, class_name=self.class_box.currentData() or "")
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.student_id is None:
+            return
+        self._fill_classes()
+        self.apply(select=dialog.student_id)
+        if not self.select_student(dialog.student_id):
+            self.reset()
+            self.select_student(dialog.student_id)
+        self.banner.show_message(
+            f"Ученик внесён в реестр: {dialog.full_name}. Добавьте представителей в карточке семьи (Enter).", "ok"
+        )
+        self.table.setFocus()
+
+
+__all__ = ["FamiliesModel", "FamiliesView"]
