@@ -47,10 +47,14 @@ def phone_key(text: str) -> str:
     return digits
 
 
+#: Latin capitals that look like Cyrillic ones: «5A» typed on a Latin keyboard (or exported so) is «5А».
+_LATIN_LOOK_ALIKES = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+
+
 def class_key(text: str) -> str:
-    """«5 а», «5А», «5-а» are one class: «5А»."""
+    """«5 а», «5А», «5-а» are one class: «5А»; a Latin look-alike letter («5A») is read as the Cyrillic one."""
     compact = re.sub(r"[\s\-–—]", "", str(text)).upper()
-    return compact
+    return compact.translate(_LATIN_LOOK_ALIKES)
 
 
 _CLASS = re.compile(r"^(1[01]|[1-9])[А-ЯЁ]{0,2}$")

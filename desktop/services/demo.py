@@ -1,5 +1,5 @@
 """A plausible demo school to look at: profile, time zone, a few of the school's own calendar days, its staff and
-their appeals and initiative tickets."""
+their appeals, initiative tickets and families register."""
 
 from __future__ import annotations
 
@@ -68,4 +68,7 @@ def fill_demo(services: Services) -> bool:
     from desktop.services.demo_tickets import fill_demo_tickets
 
     fill_demo_tickets(demo, actors)
+    from desktop.services.demo_families import fill_demo_families
+
+    fill_demo_families(demo, actors)
     return True

@@ -6,12 +6,14 @@ from sqlalchemy import func, select
 
 from desktop.domain.access import ActorKind, Role
 from desktop.domain.appeals import Level, Status, Urgency
+from desktop.domain.families import Appendix, ApplicationStatus, CodeState, Handover, RefusalGround
 from desktop.domain.tickets import Category, RefusalReason
 from desktop.domain.tickets import Status as TicketStatus
 from desktop.domain.tickets import Urgency as TicketUrgency
 from desktop.services.appeals import StepKind
 from desktop.services.demo import DEMO_OVERRIDES, DEMO_PASSWORD, DEMO_PROFILE, DEMO_USERS, fill_demo
 from desktop.services.demo_tickets import DEMO_AGENTS
+from desktop.services.families import ApplicationFilter, StudentFilter
 from desktop.services.settings import DEFAULT_IDLE_LOCK_MINUTES
 from desktop.store.models import Event
 
@@ -111,13 +113,90 @@ def test_the_demo_has_tickets_in_every_status_and_category(services):
     assert own and {row.agent_name for row in own} == {"Смирнова Ольга Павловна"}
 
 
+def test_the_demo_has_families_in_every_state(services):
+    fill_demo(services)
+    secretary = services.as_actor(services.users.authenticate("secretary", DEMO_PASSWORD))
+    families = secretary.families
+    today = families.today()
+    assert [name for name, _ in families.classes()] == [
+        "5А",
+        "5Б",
+        "9Б",
+    ]  # 5Б: the class one student came from
+    rows = families.students(StudentFilter(studying=None))
+    assert 12 <= len(rows) <= 16
+    assert {r.class_name for r in rows if r.studying} == {"5А", "9Б"}
+    # Every birth date fits the class: 10-12 years old in the 5th, 14-16 in the 9th.
+    for r in rows:
+        age = (
+            today.year
+            - r.birth_date.year
+            - ((today.month, today.day) < (r.birth_date.month, r.birth_date.day))
+        )
+        assert age in ({"5А": (10, 11, 12), "9Б": (14, 15, 16)}[r.class_name]), (r.full_name, age)
+    assert {r.state_text for r in rows if r.studying} == {
+        "доступ выдан", "согласие есть, кода нет", "нет согласия", "отчёт на бумаге",
+    }  # fmt: skip
+    cards = {r.id: families.card(r.id, record_access=False) for r in rows}
+    # Two representatives with consent and codes, one handed over through the class teacher.
+    both = [c for c in cards.values() if len(c.representatives) == 2
+            and all(r.consent_now and any(k.state is CodeState.ACTIVE for k in r.codes) for r in c.representatives)]  # fmt: skip
+    assert any(k.handover is Handover.CLASS_TEACHER and k.handed_via == "Белова Татьяна Юрьевна"
+               for c in both for r in c.representatives for k in r.codes)  # fmt: skip
+    # Consent given, no code yet, an application waiting: one due today or overdue.
+    waiting = families.applications()
+    assert waiting and all(a.consent_now for a in waiting)
+    assert any(a.due_date <= today for a in waiting) and families.applications(ApplicationFilter(urgent=True))
+    assert all(cards[a.student_id].row.active_codes == 0 for a in waiting)
+    # No consent: the director's refusal, which closed the application; and a child who is not a student.
+    refusals = families.refusals()
+    [no_consent] = [r for r in refusals if RefusalGround.NO_CONSENT in r.grounds]
+    assert no_consent.student_id is not None and no_consent.director_name == DEMO_PROFILE["director_name"]
+    assert not any(r.consent_now for r in cards[no_consent.student_id].representatives)
+    assert [a.status for a in cards[no_consent.student_id].applications] == [ApplicationStatus.REFUSED]
+    assert any(r.student_id is None and RefusalGround.NOT_STUDENT in r.grounds for r in refusals)
+    assert [r.number for r in refusals] == [
+        f"ОТК-{r.decided_on.year}/{i:04d}" for i, r in enumerate(refusals, 1)
+    ]
+    # Opted out: Appendix 2 on paper; Appendix 3 on paper with its codes revoked.
+    optouts = {o.appendix: c for c in cards.values() for o in c.optouts}
+    assert set(optouts) == set(Appendix)
+    assert all(c.row.paper and c.paper_since for c in optouts.values())
+    cancelled = [k for r in optouts[Appendix.CANCEL].representatives for k in r.codes]
+    assert cancelled and {k.state for k in cancelled} == {CodeState.REVOKED}
+    # A re-issued code, shown with the one it replaced.
+    codes = families.codes()
+    assert any(k.state is CodeState.REPLACED for k in codes)
+    assert {k.state for k in codes} == set(CodeState)
+    # A mother of two: one person, both children in her care.
+    per_rep: dict[int, set[int]] = {}
+    for c in cards.values():
+        for r in c.representatives:
+            per_rep.setdefault(r.id, set()).add(c.id)
+    assert max(len(children) for children in per_rep.values()) == 2
+    # Moved from another class, with the history kept; and a student who left, kept, codes revoked.
+    assert any(
+        h.kind == "moved" and h.text == "Переведён(а) из 5Б в 5А" for c in cards.values() for h in c.history
+    )
+    [left] = [c for c in cards.values() if not c.row.studying]
+    assert left.row.left_on and {k.state for r in left.representatives for k in r.codes} == {
+        CodeState.REVOKED
+    }
+    assert families.count(StudentFilter(without_consent=True)) >= 2
+    # The steps were taken by the demo staff, not by the setup.
+    history_actors = {h.actor for c in cards.values() for h in c.history}
+    assert history_actors == {"Иванова Наталья Сергеевна"}
+    assert {k.issued_by for k in codes} == {"Иванова Наталья Сергеевна", "Морозов Андрей Николаевич"}
+
+
 def test_fill_demo_is_idempotent(services, clock):
     fill_demo(services)
-    settings, overrides, events, tickets = (
+    settings, overrides, events, tickets, students = (
         services.settings.all(),
         services.calendar.overrides(),
         _event_count(services),
         services.tickets.count(),
+        services.families.count(StudentFilter(studying=None)),
     )
     clock.advance(days=1)
 
@@ -127,6 +206,7 @@ def test_fill_demo_is_idempotent(services, clock):
     assert services.calendar.overrides() == overrides
     assert _event_count(services) == events
     assert services.tickets.count() == tickets
+    assert services.families.count(StudentFilter(studying=None)) == students
 
 
 def test_fill_demo_leaves_a_real_schools_profile_alone(services):
