@@ -135,10 +135,16 @@ class ApplicationStatus(StrEnum):
     WAITING = "waiting"
     GRANTED = "granted"
     REFUSED = "refused"
+    CLOSED = "closed"  # the student left the school before access was formed
 
     @property
     def label(self) -> str:
-        return {"waiting": "Ожидает доступа", "granted": "Доступ предоставлен", "refused": "Отказано"}[self.value]
+        return {
+            "waiting": "Ожидает доступа",
+            "granted": "Доступ предоставлен",
+            "refused": "Отказано",
+            "closed": "Закрыто: ученик выбыл",
+        }[self.value]
 
 
 class RefusalGround(StrEnum):

@@ -314,7 +314,8 @@ class FamiliesService:
             move(session, self._ctx, student, class_name, now, on or self.today())
 
     def student_left(self, student_id: int, on: dt.date, note: str = "", *, version: int | None = None) -> None:
-        """The student has left the school: marked, never deleted; codes in force are revoked."""
+        """The student has left the school: marked, never deleted; codes in force are revoked and a waiting
+        application is closed."""
         self._ctx.require(Action.FAMILIES_EDIT)
         now = self._ctx.clock()
         with self._ctx.transaction(write=True) as session:
@@ -328,6 +329,15 @@ class FamiliesService:
             session.add(StudentEvent(student_id=student.id, at=now, on=on, kind="left", from_class=cls, to_class="",
                                      actor=self._ctx.actor.name, note=note.strip()))  # fmt: skip
             _end_codes(session, student.id, None, CodeState.REVOKED, now, "ученик выбыл из школы")
+            for app in session.scalars(
+                select(AccessApplication).where(
+                    AccessApplication.student_id == student.id,
+                    AccessApplication.status == ApplicationStatus.WAITING.value,
+                )
+            ):
+                app.status = ApplicationStatus.CLOSED.value
+                app.decided_at = now
+                app.version += 1
             self._ctx.record(session, ENTITY_STUDENT, student.id, "left", {"class": cls}, {"left_on": on.isoformat()})
 
     # -- representatives ------------------------------------------------------------------------------------------
@@ -868,7 +878,7 @@ class FamiliesService:
             select(Student, SchoolClass.name)
             .join(SchoolClass, SchoolClass.id == Student.class_id)
             .where(*self._conditions(flt, today))
-            .order_by(SchoolClass.name, Student.name_key, Student.id)
+            .order_by(func.length(SchoolClass.name), SchoolClass.name, Student.name_key, Student.id)  # «5А» before «10А»
             .offset(offset)
             .limit(limit)
         )

@@ -211,7 +211,9 @@ def test_the_term_is_two_working_days_and_numbers_have_their_prefixes():
     assert rules.ACCESS_TERM_WORKING_DAYS == 2
     assert rules.format_number(rules.REFUSAL_PREFIX, 2025, 1) == "ОТК-2025/0001"
     assert rules.format_number(rules.APPLICATION_PREFIX, 2026, 123) == "Д-2026/0123"
-    assert [s.label for s in ApplicationStatus] == ["Ожидает доступа", "Доступ предоставлен", "Отказано"]
+    assert [s.label for s in ApplicationStatus] == [
+        "Ожидает доступа", "Доступ предоставлен", "Отказано", "Закрыто: ученик выбыл",
+    ]  # fmt: skip
 
 
 # -- consent -----------------------------------------------------------------------------------------------------------

@@ -146,7 +146,13 @@ def test_students_are_added_moved_with_their_history_and_kept_when_they_leave(se
 
     secretary.families.record_consent(mother, d("05.05.2025"))
     code = secretary.families.issue_code(artem, mother)
+    father = secretary.families.add_representative(artem, RepresentativeInput("Смирнов Игорь Петрович", Relation.FATHER))
+    waiting = secretary.families.register_application(artem, father)
     secretary.families.student_left(artem, d("06.05.2025"), "переезд в Тобольск")
+    # The father's application does not wait on in the queue for a student who has left.
+    assert secretary.families.applications() == []
+    [closed] = [a for a in secretary.families.applications(ApplicationFilter(status=None)) if a.id == waiting.id]
+    assert closed.status is ApplicationStatus.CLOSED
     card = secretary.families.card(artem)
     assert (card.row.studying, card.row.left_on, card.row.state_text) == (
         False,
@@ -154,7 +160,7 @@ def test_students_are_added_moved_with_their_history_and_kept_when_they_leave(se
         "выбыл(а) 06.05.2025",
     )
     assert card.history[-1].text == "Выбыл(а) из школы (класс 5Б): переезд в Тобольск"
-    [ended] = card.representatives[0].codes
+    [ended] = next(r for r in card.representatives if r.id == mother).codes
     assert (ended.id, ended.state, ended.end_reason) == (code.id, CodeState.REVOKED, "ученик выбыл из школы")
     # Kept in the register, out of the list of those studying; nothing more is done for a student who left.
     assert [r.id for r in secretary.families.students()] == [masha]
