@@ -16,6 +16,7 @@ from desktop.services.registry import Services
 from desktop.ui.main_window import MainWindow
 from tests.ui.appeals_data import Appeals, fill_appeals
 from tests.ui.helpers import log_in
+from tests.ui.tickets_data import Tickets, fill_tickets
 
 
 @pytest.fixture(scope="session")
@@ -204,3 +205,9 @@ def user_window(demo_services: Services, open_window) -> Callable[..., MainWindo
 def appeals(demo_services: Services, clock) -> Appeals:  # type: ignore[no-untyped-def]
     """The demo school with the appeals of tests/ui/appeals_data.py on top of its own, swept at the fixed now."""
     return fill_appeals(demo_services, clock)
+
+
+@pytest.fixture
+def tickets(profile_services, clock) -> Tickets:  # type: ignore[no-untyped-def]
+    """The tickets' school (seed 002) filled with tickets in every state."""
+    return fill_tickets(profile_services, clock)

@@ -21,12 +21,6 @@ from desktop.ui.ticket_dialogs import (
 )
 from desktop.ui.tickets_view import COL_NUMBER, COL_STATUS, TicketsView
 from tests.ui.helpers import click, log_in, table_rows, type_text
-from tests.ui.tickets_data import Tickets, fill_tickets
-
-
-@pytest.fixture
-def tickets(profile_services, clock) -> Tickets:  # type: ignore[no-untyped-def]
-    return fill_tickets(profile_services, clock)
 
 
 @pytest.fixture

@@ -26,12 +26,6 @@ from desktop.ui.tickets_view import (
 )
 from desktop.ui.urgency import TICKET_LEGEND_ORDER, legend_text
 from tests.ui.helpers import click, log_in, table_rows, tick, type_text
-from tests.ui.tickets_data import Tickets, fill_tickets
-
-
-@pytest.fixture
-def tickets(profile_services, clock) -> Tickets:  # type: ignore[no-untyped-def]
-    return fill_tickets(profile_services, clock)
 
 
 @pytest.fixture
