@@ -96,6 +96,7 @@ class RepresentativeBox(QGroupBox):
     def __init__(self, card: FamilyCardDialog, rep: RepresentativeView) -> None:
         super().__init__(f"{rep.full_name} — {rep.relation.label}", card)
         self.setObjectName(f"rep_{rep.id}")
+        self.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox QLabel, QGroupBox QPushButton { font-weight: normal; }")
         self.rep = rep
         layout = QVBoxLayout(self)
         contacts = [
@@ -136,7 +137,7 @@ class RepresentativeBox(QGroupBox):
         self.edit_button = small_button(self, "Изменить…", "rep_edit", "Телефон, почта, адрес, кем приходится")
         self.consent_button = small_button(self, "Согласие…", "rep_consent", "Зарегистрировать подписанное согласие")
         self.application_button = small_button(
-            self, "Заявление о доступе", "rep_application", "Зарегистрировать заявление: доступ — в течение 2 рабочих дней"
+            self, "Принять заявление о доступе", "rep_application", "Зарегистрировать заявление: доступ — в течение 2 рабочих дней"
         )
         active = any(c.state is CodeState.ACTIVE for c in rep.codes)
         self.issue_button = small_button(
@@ -144,7 +145,7 @@ class RepresentativeBox(QGroupBox):
             "Код регистрации в электронном дневнике, под подпись",
         )  # fmt: skip
         self.print_application_button = small_button(
-            self, "Заявление (бланк)…", "rep_print_application", "Напечатать заявление о доступе (Приложение № 1)"
+            self, "Печать заявления о доступе…", "rep_print_application", "Напечатать заявление о доступе (Приложение № 1)"
         )
         for button in (self.edit_button, self.consent_button, self.application_button, self.issue_button):
             buttons.addWidget(button)
@@ -176,7 +177,7 @@ class RepresentativeBox(QGroupBox):
             scan.clicked.connect(lambda: card.open_consent_scan(consent))
             line.addWidget(scan)
         if manage and consent.withdrawn_on is None:
-            withdraw = small_button(row, "Отозвать…", "consent_withdraw", "Представитель отозвал согласие")
+            withdraw = small_button(row, "Отозвать согласие…", "consent_withdraw", "Представитель отозвал согласие")
             withdraw.clicked.connect(lambda: card.withdraw_consent(self.rep, consent))
             line.addWidget(withdraw)
         self.consent_rows.append(row)
@@ -193,11 +194,11 @@ class RepresentativeBox(QGroupBox):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         line.addWidget(label, 1)
         if code.state is CodeState.ACTIVE:
-            slip = small_button(row, "Слип…", "code_slip", "Напечатать слип с кодом и линией отреза")
+            slip = small_button(row, "Печать слипа…", "code_slip", "Напечатать слип с кодом и линией отреза")
             card.wire_print(slip, "print_slip", lambda: card.print_slip(code))
             line.addWidget(slip)
             if manage:
-                revoke = small_button(row, "Отозвать…", "code_revoke")
+                revoke = small_button(row, "Отозвать код…", "code_revoke")
                 revoke.clicked.connect(lambda: card.revoke_code(code))
                 line.addWidget(revoke)
         self.code_rows.append(row)
@@ -260,7 +261,7 @@ class FamilyCardDialog(QDialog):
         self.add_rep_button = small_button(self, "Добавить представителя…", "card_add_rep")
         self.refuse_button = small_button(self, "Отказ в доступе…", "card_refuse",
                                           "Решение об отказе по основаниям из перечня регламента")  # fmt: skip
-        self.optout_button = small_button(self, "Заявление Прил. № 2/3…", "card_optout",
+        self.optout_button = small_button(self, "Отказ от дневника (Прил. № 2/3)…", "card_optout",
                                           "Зарегистрировать подписанное заявление об отказе от электронного дневника")  # fmt: skip
         self.move_button = small_button(self, "Перевести…", "card_move", "Перевод в другой класс")
         self.left_button = small_button(self, "Выбыл(а)…", "card_left", "Отметить выбытие из школы")
@@ -481,7 +482,7 @@ class FamilyCardDialog(QDialog):
             issued = dialog.issued
             self.banner.show_message(
                 f"Код {issued.code} выдан: {rep.full_name}, передан {issued.handover.label}. Напечатайте слип "
-                "(кнопка «Слип…» у кода) и возьмите подпись.", "ok",
+                "(«Печать слипа…» у кода) и возьмите подпись.", "ok",
             )  # fmt: skip
         elif dialog.no_consent is not None:
             self.offer_refusal(rep, str(dialog.no_consent))

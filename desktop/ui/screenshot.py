@@ -15,14 +15,19 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop.domain.access import Action  # noqa: E402
 from desktop.services.appeals import AppealFilter, SortKey  # noqa: E402
 from desktop.services.errors import PermissionDenied, ServiceError  # noqa: E402
+from desktop.services.families import StudentFilter  # noqa: E402
 from desktop.services.registry import Services  # noqa: E402
 from desktop.services.tickets import TicketFilter, TicketSort  # noqa: E402
 from desktop.ui.main_window import MIN_SIZE, SECTIONS, MainWindow  # noqa: E402
 
 #: Views that are not sections: the card of an appeal or of a ticket, shown over its queue.
-EXTRA_VIEWS: dict[str, Action] = {"appeal-card": Action.APPEALS_VIEW, "ticket-card": Action.TICKETS_VIEW}
+EXTRA_VIEWS: dict[str, Action] = {
+    "appeal-card": Action.APPEALS_VIEW,
+    "ticket-card": Action.TICKETS_VIEW,
+    "family-card": Action.FAMILIES_VIEW,
+}
 #: The section shown under each card.
-CARD_SECTIONS: dict[str, str] = {"appeal-card": "appeals", "ticket-card": "tickets"}
+CARD_SECTIONS: dict[str, str] = {"appeal-card": "appeals", "ticket-card": "tickets", "family-card": "families"}
 VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS) + tuple(EXTRA_VIEWS)
 #: The smallest snapshot: the main window's own minimum size.
 SMALLEST: tuple[int, int] = MIN_SIZE
@@ -33,6 +38,9 @@ DEMO_LOGINS: dict[str, str] = {
     "director": "director",
     "tickets": "operator",
     "ticket-card": "operator",
+    "families": "secretary",
+    "family-card": "secretary",
+    "access": "secretary",
 }
 
 
@@ -74,6 +82,28 @@ def interesting_ticket(services: Services) -> int | None:
     return None
 
 
+def interesting_family(services: Services) -> int | None:
+    """A family worth showing on a card: two representatives or more, consents and codes, a long history."""
+    families = services.families
+    candidates: dict[int, int] = {}
+    for row in families.students(StudentFilter(), limit=400):
+        if row.representatives < 2:
+            continue
+        score = 4 * min(row.representatives, 3) + 3 * min(row.with_consent, 2) + 3 * min(row.active_codes, 2)
+        candidates[row.id] = score
+    if not candidates:
+        rows = families.students(StudentFilter(), limit=1)
+        return rows[0].id if rows else None
+    best = sorted(candidates, key=lambda i: -candidates[i])[:8]
+    scored = {}
+    for student_id in best:
+        card = families.card(student_id, record_access=False)  # only looked at here: not an opening to record
+        codes = sum(len(r.codes) for r in card.representatives)
+        consents = sum(len(r.consents) for r in card.representatives)
+        scored[student_id] = candidates[student_id] + codes + consents + len(card.history) + len(card.applications)
+    return max(scored, key=lambda i: scored[i])
+
+
 def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
     """Show the main window on section `view` at `size` and save what it looks like to `out`."""
     from desktop.app import make_application
@@ -100,6 +130,13 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
                 if appeal_id is None:
                     raise ServiceError("В базе нет обращений: снимок карточки сделать не с чего.")
                 card = AppealCardDialog(services, appeal_id, window)
+            elif view == "family-card":
+                from desktop.ui.family_card import FamilyCardDialog
+
+                student_id = interesting_family(services)
+                if student_id is None:
+                    raise ServiceError("В реестре нет семей: снимок карточки сделать не с чего.")
+                card = FamilyCardDialog(services, student_id, window)
             else:
                 from desktop.ui.ticket_card import TicketCardDialog
 
