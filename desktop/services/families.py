@@ -329,15 +329,7 @@ class FamiliesService:
             session.add(StudentEvent(student_id=student.id, at=now, on=on, kind="left", from_class=cls, to_class="",
                                      actor=self._ctx.actor.name, note=note.strip()))  # fmt: skip
             _end_codes(session, student.id, None, CodeState.REVOKED, now, "ученик выбыл из школы")
-            for app in session.scalars(
-                select(AccessApplication).where(
-                    AccessApplication.student_id == student.id,
-                    AccessApplication.status == ApplicationStatus.WAITING.value,
-                )
-            ):
-                app.status = ApplicationStatus.CLOSED.value
-                app.decided_at = now
-                app.version += 1
+            _decide_waiting(session, student.id, None, ApplicationStatus.CLOSED, now)
             self._ctx.record(session, ENTITY_STUDENT, student.id, "left", {"class": cls}, {"left_on": on.isoformat()})
 
     # -- representatives ------------------------------------------------------------------------------------------
@@ -457,15 +449,11 @@ class FamiliesService:
             self._require_link(session, student, rep)
             if not student.studying:
                 raise ServiceError(f"{student.full_name} выбыл(а) из школы: заявление о доступе не регистрируется.")
-            waiting = session.scalar(
-                select(AccessApplication.number).where(
-                    AccessApplication.student_id == student.id,
-                    AccessApplication.representative_id == rep.id,
-                    AccessApplication.status == ApplicationStatus.WAITING.value,
-                )
-            )
+            waiting = _waiting(session, student.id, rep.id)
             if waiting:
-                raise ServiceError(f"Заявление этого представителя уже зарегистрировано: № {waiting}, ждёт доступа.")
+                raise ServiceError(
+                    f"Заявление этого представителя уже зарегистрировано: № {waiting[0].number}, ждёт доступа."
+                )
             seq = next_number(session, rules.APPLICATION_PREFIX, today.year)
             app = AccessApplication(
                 year=today.year, seq=seq, number=rules.format_number(rules.APPLICATION_PREFIX, today.year, seq),
@@ -568,17 +556,7 @@ class FamiliesService:
                 )
             value = rules.normalize_code(code) if code is not None else rules.generate_code(*(c for c in [choice] if c))
             replaced = _end_codes(session, student.id, rep.id, CodeState.REPLACED, now, "выдан новый код")
-            app = session.scalar(
-                select(AccessApplication).where(
-                    AccessApplication.student_id == student.id,
-                    AccessApplication.representative_id == rep.id,
-                    AccessApplication.status == ApplicationStatus.WAITING.value,
-                )
-            )
-            if app is not None:
-                app.status = ApplicationStatus.GRANTED.value
-                app.decided_at = now
-                app.version += 1
+            app = next(iter(_decide_waiting(session, student.id, rep.id, ApplicationStatus.GRANTED, now)), None)
             row = AccessCode(
                 student_id=student.id, representative_id=rep.id, application_id=app.id if app else None, code=value,
                 generated=code is None, state=CodeState.ACTIVE.value, handover=handover.value,
@@ -696,17 +674,7 @@ class FamiliesService:
                 raise ValidationError({"applicant_name": "Укажите заявителя."})
             app = None
             if student is not None and rep is not None:
-                app = session.scalar(
-                    select(AccessApplication).where(
-                        AccessApplication.student_id == student.id,
-                        AccessApplication.representative_id == rep.id,
-                        AccessApplication.status == ApplicationStatus.WAITING.value,
-                    )
-                )
-                if app is not None:
-                    app.status = ApplicationStatus.REFUSED.value
-                    app.decided_at = now
-                    app.version += 1
+                app = next(iter(_decide_waiting(session, student.id, rep.id, ApplicationStatus.REFUSED, now)), None)
             seq = next_number(session, rules.REFUSAL_PREFIX, decided_on.year)
             row = AccessRefusal(
                 year=decided_on.year, seq=seq, number=rules.format_number(rules.REFUSAL_PREFIX, decided_on.year, seq),
@@ -1146,6 +1114,28 @@ def _end_codes(
         code.end_reason = reason
         ended += 1
     return ended
+
+
+def _waiting(session: Session, student_id: int, rep_id: int | None) -> list[AccessApplication]:
+    """The applications of a child (from one representative, or from any) still waiting for access."""
+    query = select(AccessApplication).where(
+        AccessApplication.student_id == student_id, AccessApplication.status == ApplicationStatus.WAITING.value
+    )
+    if rep_id is not None:
+        query = query.where(AccessApplication.representative_id == rep_id)
+    return list(session.scalars(query.order_by(AccessApplication.id)))
+
+
+def _decide_waiting(
+    session: Session, student_id: int, rep_id: int | None, status: ApplicationStatus, now: dt.datetime
+) -> list[AccessApplication]:
+    """Close the waiting applications (granted, refused, or closed when the student left); the ones closed."""
+    decided = _waiting(session, student_id, rep_id)
+    for app in decided:
+        app.status = status.value
+        app.decided_at = now
+        app.version += 1
+    return decided
 
 
 def _refusal_row(r: AccessRefusal) -> RefusalRow:
