@@ -52,6 +52,7 @@ from desktop.services.tabular import (
     ImportFailed,
     ImportProblem,
     LocalMoment,
+    Problems,
     TableRow,
     cell_text,
     parse_local_datetime,
@@ -191,11 +192,11 @@ class AppealsExchange:
         tz = self._settings.timezone()
         cal = self._calendar.work_calendar()
         now = self._ctx.clock()
-        problems: list[ImportProblem] = []
+        problems = Problems(name)
 
         def problem(row: _Row, column: Field | None, reason: str) -> None:
             row.bad = True
-            problems.append(ImportProblem(name, row.line, column.header if column else None, reason))
+            problems.add(row.line, column, reason)
 
         rows = [
             self._parse(r, tz, now, lambda row, col, reason: problem(row, col, reason)) for r in table.rows
@@ -222,10 +223,7 @@ class AppealsExchange:
             for r in rows:
                 if not r.bad:
                     self._plan_chain(r, cal, tz, problem)
-            if problems:
-                order = {f.header: i for i, f in enumerate(IMPORT_FIELDS)}
-                problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", len(order))))
-                raise ImportFailed(problems)
+            problems.raise_if_any(IMPORT_FIELDS)
             return self._write(session, name, rows, tz, cal)
 
     def _parse(

@@ -42,6 +42,7 @@ from desktop.services.tabular import (
     Field,
     ImportFailed,
     ImportProblem,
+    Problems,
     TableRow,
     parse_date_value,
     read_table,
@@ -233,10 +234,10 @@ class FamiliesExchange:
                 [ImportProblem(name, None, None, "в файле нет ни одной строки под заголовками.")]
             )
         today = self._settings.today()
-        problems: list[ImportProblem] = []
+        problems = Problems(name)
 
         def problem(line: int, column: Field | None, reason: str) -> None:
-            problems.append(ImportProblem(name, line, column.header if column else None, reason))
+            problems.add(line, column, reason)
 
         rows = [_parse(r, today, problem) for r in table.rows]
         # The children are gathered from every row that names one well, even if its representative is wrong: a
@@ -245,10 +246,7 @@ class FamiliesExchange:
 
         with self._ctx.transaction(write=True) as session:
             _check_against_database(session, students, problem)
-            if problems:
-                order = {f.header: i for i, f in enumerate(IMPORT_FIELDS)}
-                problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", len(order))))
-                raise ImportFailed(problems)
+            problems.raise_if_any(IMPORT_FIELDS)
             return self._write(session, name, students, today)
 
     def _write(

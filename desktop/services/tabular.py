@@ -61,6 +61,27 @@ class ImportFailed(ServiceError):
         super().__init__("\n".join(lines))
 
 
+class Problems:
+    """The problems of one file as they are found, raised together at the end (all or nothing)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.found: list[ImportProblem] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def add(self, row: int | None, column: Field | None, reason: str) -> None:
+        self.found.append(ImportProblem(self.file, row, column.header if column else None, reason))
+
+    def raise_if_any(self, fields: Sequence[Field]) -> None:
+        """Raise `ImportFailed` with every problem, by row and then in the order of `fields`, when there is one."""
+        if self.found:
+            order = {f.header: i for i, f in enumerate(fields)}
+            self.found.sort(key=lambda p: (p.row or 0, order.get(p.column or "", len(order))))
+            raise ImportFailed(self.found)
+
+
 # -- columns and rows -----------------------------------------------------------------------------------------
 
 

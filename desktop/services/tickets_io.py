@@ -39,6 +39,7 @@ from desktop.services.tabular import (
     Field,
     ImportFailed,
     ImportProblem,
+    Problems,
     TableRow,
     cell_text,
     parse_date_value,
@@ -161,11 +162,11 @@ class TicketsExchange:
         tz = self._settings.timezone()
         cal = self._calendar.work_calendar()
         now = self._ctx.clock()
-        problems: list[ImportProblem] = []
+        problems = Problems(name)
 
         def problem(row: _Row, column: Field | None, reason: str) -> None:
             row.bad = True
-            problems.append(ImportProblem(name, row.line, column.header if column else None, reason))
+            problems.add(row.line, column, reason)
 
         rows = [self._parse(r, tz, cal, now, problem) for r in table.rows]
         seen: dict[tuple[object, ...], _Row] = {}
@@ -182,10 +183,7 @@ class TicketsExchange:
 
         with self._ctx.transaction(write=True) as session:
             self._check_against_database(session, rows, problem)
-            if problems:
-                order = {f.header: i for i, f in enumerate(IMPORT_FIELDS)}
-                problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", len(order))))
-                raise ImportFailed(problems)
+            problems.raise_if_any(IMPORT_FIELDS)
             return self._write(session, name, rows, tz, cal)
 
     def _parse(
