@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -22,18 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.access import Action
-from desktop.domain.russian import plural
 from desktop.services.errors import ServiceError
 from desktop.services.families import FamiliesService, StudentFilter, StudentRow
 from desktop.services.registry import Services
 from desktop.ui.family_card import open_family
 from desktop.ui.family_dialogs import STATE_COLOURS, AddStudentDialog
 from desktop.ui.paged_model import PagedRowsModel
-from desktop.ui.widgets import Banner, record_table
+from desktop.ui.queue_view import CENTERED, LEFT, QueueSection, toggle_button
+from desktop.ui.widgets import record_table
 
-SEARCH_DELAY_MS = 300
-CENTERED = int(Qt.AlignmentFlag.AlignCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 #: A filter button that is on: blue, like the queues' presets.
 TOGGLE_STYLE = (
     "QPushButton:checked { background: #1565c0; color: white; border: 1px solid #0d47a1; border-radius: 3px;"
@@ -164,52 +159,38 @@ def families_table(parent: QWidget, model: FamiliesModel) -> QTableView:
     return table
 
 
-def toggle(parent: QWidget, name: str, title: str, tip: str) -> QPushButton:
-    button = QPushButton(title, parent)
-    button.setObjectName(name)
-    button.setCheckable(True)
-    button.setToolTip(tip)
-    button.setAutoDefault(False)
-    button.setStyleSheet(TOGGLE_STYLE)
-    return button
-
-
-class FamiliesView(QWidget):
+class FamiliesView(QueueSection):
     """Section «Семьи»."""
 
     title = "Семьи"
+    nouns = ("ученик", "ученика", "учеников")
+    model: FamiliesModel  # type: ignore[assignment]
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._applying = False
+        super().__init__(services, parent)
         self.may_edit = services.ctx.may(Action.FAMILIES_EDIT)
         layout = QVBoxLayout(self)
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Класс:", self))
-        self.class_box = QComboBox(self)
-        self.class_box.setObjectName("families_class")
-        self.class_box.setToolTip("Класс (в скобках — сколько в нём учеников)")
+        self.class_box = self.combo("families_class", "Класс (в скобках — сколько в нём учеников)", ())
         filters.addWidget(self.class_box)
         filters.addSpacing(6)
-        self.without_consent = toggle(self, "families_without_consent", "Без согласия",
-                                      "Ни у одного представителя нет действующего согласия на обработку данных")  # fmt: skip
-        self.without_code = toggle(self, "families_without_code", "Без кода",
-                                   "Учатся, не на бумаге, а кода регистрации в дневнике нет")  # fmt: skip
-        self.paper = toggle(self, "families_paper", "На бумаге", "Семьи, получающие отчёт об успеваемости на бумаге")
-        self.left_school = toggle(self, "families_left", "Выбывшие", "Ученики, выбывшие из школы")
+        self.without_consent = toggle_button(self, "families_without_consent", "Без согласия",
+                                             "Ни у одного представителя нет действующего согласия на обработку данных",
+                                             TOGGLE_STYLE)  # fmt: skip
+        self.without_code = toggle_button(self, "families_without_code", "Без кода",
+                                          "Учатся, не на бумаге, а кода регистрации в дневнике нет", TOGGLE_STYLE)  # fmt: skip
+        self.paper = toggle_button(self, "families_paper", "На бумаге",
+                                   "Семьи, получающие отчёт об успеваемости на бумаге", TOGGLE_STYLE)  # fmt: skip
+        self.left_school = toggle_button(self, "families_left", "Выбывшие", "Ученики, выбывшие из школы", TOGGLE_STYLE)
         self.toggles = (self.without_consent, self.without_code, self.paper, self.left_school)
         for button in self.toggles:
             filters.addWidget(button)
         filters.addSpacing(6)
         filters.addWidget(QLabel("Поиск:", self))
-        self.search = QLineEdit(self)
-        self.search.setObjectName("families_search")
-        self.search.setPlaceholderText("ФИО ученика или родителя")
-        self.search.setToolTip("Часть фамилии, имени или отчества ученика или его представителя (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        filters.addWidget(self.search, 1)
+        filters.addWidget(self.search_box("families_search", "ФИО ученика или родителя",
+                                          "Часть фамилии, имени или отчества ученика или его представителя (Ctrl+F)"), 1)  # fmt: skip
         self.reset_button = QPushButton("Сбросить", self)
         self.reset_button.setObjectName("families_reset")
         self.reset_button.setAutoDefault(False)
@@ -217,35 +198,14 @@ class FamiliesView(QWidget):
         layout.addLayout(filters)
 
         self.model = FamiliesModel(services.families, self)
-        self.table = families_table(self, self.model)
-        layout.addWidget(self.table, 1)
-
-        under = QHBoxLayout()
         self.hint = QLabel("Enter или двойной щелчок — карточка семьи: представители, согласия, коды, заявления.", self)
         self.hint.setStyleSheet("color: #5f6368;")
-        under.addWidget(self.hint)
-        under.addStretch(1)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("families_count")
-        font = self.count_label.font()
-        font.setBold(True)
-        self.count_label.setFont(font)
-        under.addWidget(self.count_label)
-        layout.addLayout(under)
-        self.banner = Banner(self)
-        self.banner.setObjectName("families_banner")
-        layout.addWidget(self.banner)
+        self.add_table(layout, families_table(self, self.model), None, self.hint, "families")
 
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("Добавить ученика…", self)
-        self.add_button.setObjectName("families_add")
-        self.add_button.setToolTip("Ctrl+N")
-        self.open_button = QPushButton("Открыть карточку", self)
-        self.open_button.setObjectName("families_open")
-        self.open_button.setToolTip("Enter или двойной щелчок по строке")
-        self.refresh_button = QPushButton("Обновить", self)
-        self.refresh_button.setObjectName("families_refresh")
-        self.refresh_button.setToolTip("F5")
+        self.add_button = self.button("families_add", "Добавить ученика…", "Ctrl+N")
+        self.open_button = self.button("families_open", "Открыть карточку", "Enter или двойной щелчок по строке")
+        self.refresh_button = self.button("families_refresh", "Обновить", "F5")
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -253,27 +213,12 @@ class FamiliesView(QWidget):
         layout.addLayout(buttons)
         self.add_button.setVisible(self.may_edit)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply)
-        self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        self.search.returnPressed.connect(self._search_now)
         for button in self.toggles:
             button.toggled.connect(self._toggled)
         self.class_box.currentIndexChanged.connect(lambda _i: self.apply())
         self.reset_button.clicked.connect(self.reset)
-        self.table.activated.connect(lambda index: self.open_row(index.row()))
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.model.modelReset.connect(self._update_buttons)
         self.add_button.clicked.connect(self.add_student)
-        self.open_button.clicked.connect(self.open_selected)
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
-        if self.may_edit:
-            QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_student)
-        self.search.installEventFilter(self)
+        self.connect_queue(self.add_student if self.may_edit else None)
         self._fill_classes()
         self.apply()
 
@@ -281,8 +226,7 @@ class FamiliesView(QWidget):
 
     def _fill_classes(self) -> None:
         keep = self.class_box.currentData()
-        self._applying = True
-        try:
+        with self.quietly():
             self.class_box.clear()
             self.class_box.addItem("Все классы", "")
             try:
@@ -292,8 +236,6 @@ class FamiliesView(QWidget):
             for name, count in classes:
                 self.class_box.addItem(f"{name} ({count})", name)
             self.class_box.setCurrentIndex(max(0, self.class_box.findData(keep)))
-        finally:
-            self._applying = False
 
     def _toggled(self) -> None:
         # «Выбывшие» and the others exclude each other: the others look at those who study.
@@ -324,91 +266,26 @@ class FamiliesView(QWidget):
             paper=True if self.paper.isChecked() else None,
         )
 
-    def apply(self, select: int | None = None) -> None:
-        if self._applying:
-            return
-        self.search_timer.stop()
-        keep = select if select is not None else self.selected_id()
-        try:
-            self.model.set_filter(self.current_filter())
-        except ServiceError as exc:
-            self.count_label.setText("")
-            self.banner.show_message(str(exc), "warning")
-            return
-        n = self.model.total
-        self.count_label.setText(f"Найдено: {n}")
-        self.count_label.setToolTip(f"{n} {plural(n, 'ученик', 'ученика', 'учеников')} по выбранным условиям")
-        found = keep is not None and self.select_student(keep, fetch=select is not None)
-        if not found and self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.scrollToTop()
-
     def reset(self) -> None:
-        self._applying = True
-        try:
+        with self.quietly():
             for button in self.toggles:
                 button.setChecked(False)
             self.class_box.setCurrentIndex(0)
             self.search.clear()
-        finally:
-            self._applying = False
         self.banner.show_message(None)
         self.apply()
-
-    def _search_now(self) -> None:
-        self.apply()
-        if self.model.rowCount():
-            self.table.setFocus()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """↓ in the search box goes down to the table."""
-        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:  # type: ignore[attr-defined]
-            if self.model.rowCount():
-                if self.search_timer.isActive():
-                    self.apply()
-                self.table.setFocus()
-                if not self.table.selectionModel().hasSelection():
-                    self.table.selectRow(0)
-                return True
-        return super().eventFilter(watched, event)
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
 
     def refresh(self) -> None:
         self._fill_classes()
         self.apply()
 
-    # -- the selection --------------------------------------------------------------------------------------
-
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not 0 <= rows[0].row() < self.model.rowCount():
-            return None
-        return self.model.row(rows[0].row()).id
+    # -- the selection and actions ----------------------------------------------------------------------------
 
     def select_student(self, student_id: int, *, fetch: bool = True) -> bool:
-        row = self.model.find(student_id) if fetch else self.model.row_of(student_id)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
+        return self.select_record(student_id, fetch=fetch)
 
-    def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected_id() is not None)
-
-    # -- actions --------------------------------------------------------------------------------------------
-
-    def open_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
-            self.open_student(self.model.row(row).id)
-
-    def open_selected(self) -> None:
-        student_id = self.selected_id()
-        if student_id is not None:
-            self.open_student(student_id)
+    def open_record(self, record_id: int) -> None:
+        self.open_student(record_id)
 
     def open_student(self, student_id: int) -> None:
         card = open_family(self._services, student_id, self)

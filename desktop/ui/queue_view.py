@@ -25,7 +25,6 @@ from desktop.domain.russian import plural
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.ui.paged_model import HasId, PagedRowsModel
-from desktop.ui.urgency import UrgencyLegend
 from desktop.ui.widgets import Banner, record_table
 
 RowT = TypeVar("RowT", bound=HasId)
@@ -126,14 +125,14 @@ def queue_table(
     return table
 
 
-def toggle_button(parent: QWidget, name: str, title: str, tip: str) -> QPushButton:
+def toggle_button(parent: QWidget, name: str, title: str, tip: str, style: str = PRESET_CHECKED_STYLE) -> QPushButton:
     """A button above a queue that stays pressed while its condition applies."""
     button = QPushButton(title, parent)
     button.setObjectName(name)
     button.setCheckable(True)
     button.setToolTip(tip)
     button.setAutoDefault(False)
-    button.setStyleSheet(PRESET_CHECKED_STYLE)
+    button.setStyleSheet(style)
     return button
 
 
@@ -157,15 +156,20 @@ class QueueSection(QWidget):
         """«Поиск:» and the search box: the row the filters go on after it."""
         row = QHBoxLayout()
         row.addWidget(QLabel("Поиск:", self))
+        self.search_box(name, placeholder, tip)
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance(placeholder) + 40)
+        row.addWidget(self.search, 1)
+        row.addSpacing(6)
+        return row
+
+    def search_box(self, name: str, placeholder: str, tip: str) -> QLineEdit:
+        """The search box alone, as `self.search`."""
         self.search = QLineEdit(self)
         self.search.setObjectName(name)
         self.search.setPlaceholderText(placeholder)
         self.search.setToolTip(tip)
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance(placeholder) + 40)
-        row.addWidget(self.search, 1)
-        row.addSpacing(6)
-        return row
+        return self.search
 
     def combo(self, name: str, tip: str, items: Iterable[tuple[str, object]]) -> QComboBox:
         box = QComboBox(self)
@@ -181,11 +185,15 @@ class QueueSection(QWidget):
         button.setToolTip(tip)
         return button
 
-    def add_table(self, layout: QVBoxLayout, table: QTableView, sort_column: int, legend: UrgencyLegend, prefix: str) -> None:
-        """The table sorted by `sort_column`; under it the legend and «Найдено: N», then the banner."""
+    def add_table(
+        self, layout: QVBoxLayout, table: QTableView, sort_column: int | None, legend: QWidget, prefix: str
+    ) -> None:
+        """The table, sorted by `sort_column` (None: in the model's own order); under it the legend (or a hint)
+        and «Найдено: N», then the banner."""
         self.table = table
-        table.horizontalHeader().setSortIndicator(sort_column, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)
+        if sort_column is not None:
+            table.horizontalHeader().setSortIndicator(sort_column, Qt.SortOrder.AscendingOrder)
+            table.setSortingEnabled(True)
         layout.addWidget(table, 1)
         under = QHBoxLayout()
         self.legend = legend
