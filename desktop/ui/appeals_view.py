@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -26,8 +25,13 @@ from desktop.services.appeals import AppealFilter, AppealRow, AppealsService, So
 from desktop.services.registry import Services
 from desktop.ui.appeal_card import open_card
 from desktop.ui.appeal_dialogs import RegisterDialog, export_register
-from desktop.ui.queue_view import CENTERED, LEFT, QueueModel, QueueSection, queue_table, toggle_button
-from desktop.ui.urgency import LOOKS, UrgencyLegend, notice_icon, urgency_icon, urgency_text
+from desktop.ui.queue_view import (
+    QueueModel,
+    QueueSection,
+    queue_table,
+    toggle_button,
+)
+from desktop.ui.urgency import UrgencyLegend, notice_icon, urgency_text
 
 APPEAL_COLUMNS = (
     "Номер",
@@ -63,8 +67,6 @@ LEVEL_SHORT: dict[Level, str] = {
     Level.SUI: "СУИ",
 }
 
-IdRole = Qt.ItemDataRole.UserRole + 1  # int: the appeal's id
-UrgencyRole = Qt.ItemDataRole.UserRole + 2  # str: the row's Urgency value
 
 @dataclass(frozen=True)
 class Preset:
@@ -118,6 +120,11 @@ class AppealsModel(QueueModel[AppealRow, AppealFilter]):
 
     columns = APPEAL_COLUMNS
     sort_keys = SORT_KEYS
+    icon_column = COL_NUMBER
+    left_column = COL_LEFT
+    centered = (COL_DUE, COL_LEFT, COL_REPEAT)
+    bold_urgencies = (Urgency.OVERDUE, Urgency.DUE_TODAY)
+    done_urgency = Urgency.ANSWERED
 
     def __init__(self, appeals: AppealsService, parent: QObject | None = None) -> None:
         super().__init__(appeals, AppealFilter(), SortKey.DUE, parent)
@@ -169,33 +176,9 @@ class AppealsModel(QueueModel[AppealRow, AppealFilter]):
             return self.text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(LOOKS[row.urgency].background))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.urgency is Urgency.ANSWERED:
-                return QBrush(QColor(LOOKS[Urgency.ANSWERED].text))
-            if column == COL_LEFT:
-                return QBrush(QColor(LOOKS[row.urgency].text))
-            return None
-        if role == Qt.ItemDataRole.DecorationRole:
-            if column == COL_NUMBER:
-                return urgency_icon(row.urgency)
-            if column == COL_REPEAT and row.notice:
-                return notice_icon()
-            return None
-        if role == Qt.ItemDataRole.FontRole:
-            if column == COL_LEFT and row.urgency in (Urgency.OVERDUE, Urgency.DUE_TODAY):
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return CENTERED if column in (COL_DUE, COL_LEFT, COL_REPEAT) else LEFT
-        if role == IdRole:
-            return row.id
-        if role == UrgencyRole:
-            return row.urgency.value
-        return None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_REPEAT and row.notice:
+            return notice_icon()
+        return self.urgency_data(row, column, role)
 
     def header_tip(self, section: int) -> str | None:
         if section == COL_LEFT:

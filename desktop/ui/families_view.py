@@ -26,7 +26,7 @@ from desktop.services.registry import Services
 from desktop.ui.family_card import open_family
 from desktop.ui.family_dialogs import STATE_COLOURS, AddStudentDialog
 from desktop.ui.paged_model import PagedRowsModel
-from desktop.ui.queue_view import CENTERED, LEFT, QueueSection, toggle_button
+from desktop.ui.queue_view import CENTERED, LEFT, IdRole, QueueSection, toggle_button
 from desktop.ui.widgets import record_table
 
 #: A filter button that is on: blue, like the queues' presets.
@@ -37,8 +37,6 @@ TOGGLE_STYLE = (
 
 FAMILY_COLUMNS = ("Класс", "Ученик", "Дата рождения", "Представители", "Согласие", "Доступ к дневнику", "Бумага")
 COL_CLASS, COL_NAME, COL_BIRTH, COL_REPS, COL_CONSENT, COL_STATE, COL_PAPER = range(len(FAMILY_COLUMNS))
-
-IdRole = Qt.ItemDataRole.UserRole + 1
 
 LEFT_COLOUR = "#80868b"
 

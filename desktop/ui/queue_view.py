@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from desktop.domain.russian import plural
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.ui.paged_model import HasId, PagedRowsModel
+from desktop.ui.urgency import LOOKS, urgency_icon
 from desktop.ui.widgets import Banner, record_table
 
 RowT = TypeVar("RowT", bound=HasId)
@@ -34,6 +35,8 @@ FilterT = TypeVar("FilterT")
 SEARCH_DELAY_MS = 300
 CENTERED = int(Qt.AlignmentFlag.AlignCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+IdRole = Qt.ItemDataRole.UserRole + 1  # int: the record's id
+UrgencyRole = Qt.ItemDataRole.UserRole + 2  # str: the row's Urgency value
 PRESET_CHECKED_STYLE = (
     "QPushButton:checked { background: #1f5fa8; color: white; border: 1px solid #174a84; border-radius: 3px;"
     " padding: 4px 8px; }"
@@ -53,6 +56,13 @@ class QueueModel(PagedRowsModel[RowT], Generic[RowT, FilterT]):
     a header click sorts in the database by the column's key in `sort_keys`."""
 
     sort_keys: Sequence[object] = ()
+    #: For `urgency_data`: the column with the urgency's icon, the one with the time left (coloured; bold for
+    #: `bold_urgencies`), the centred ones, and the urgency of a finished record (its whole row greyed).
+    icon_column = 0
+    left_column = -1
+    centered: Sequence[int] = ()
+    bold_urgencies: Sequence[object] = ()
+    done_urgency: object = None
 
     def __init__(
         self, source: QueueSource[RowT, FilterT], flt: FilterT, sort: object, parent: QObject | None = None
@@ -86,6 +96,32 @@ class QueueModel(PagedRowsModel[RowT], Generic[RowT, FilterT]):
         return self._source.page(
             self._filter, sort=self._sort, descending=self._descending, offset=offset, limit=limit
         )
+
+    def urgency_data(self, row: Any, column: int, role: int) -> object:
+        """A cell's background, colour, icon, font and alignment by the look of the row's `urgency`; its id and
+        urgency in `IdRole` and `UrgencyRole`."""
+        urgency = row.urgency
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(LOOKS[urgency].background))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if urgency is self.done_urgency or column == self.left_column:
+                return QBrush(QColor(LOOKS[urgency].text))
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return urgency_icon(urgency) if column == self.icon_column else None
+        if role == Qt.ItemDataRole.FontRole:
+            if column == self.left_column and urgency in self.bold_urgencies:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTERED if column in self.centered else LEFT
+        if role == IdRole:
+            return row.id
+        if role == UrgencyRole:
+            return urgency.value
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.sort_keys):
@@ -345,4 +381,4 @@ class QueueSection(QWidget):
             self.open_record(record_id)
 
 
-__all__ = ["QueueModel", "QueueSection", "queue_table", "toggle_button"]
+__all__ = ["IdRole", "QueueModel", "QueueSection", "UrgencyRole", "queue_table", "toggle_button"]

@@ -7,7 +7,7 @@ import dataclasses
 import html
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -34,10 +34,15 @@ from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.registry import Services
 from desktop.services.tickets import AgentView, TicketFilter, TicketRow, TicketSort, TicketsService
 from desktop.ui.appeal_dialogs import export_register
-from desktop.ui.queue_view import CENTERED, LEFT, QueueModel, QueueSection, queue_table, toggle_button
+from desktop.ui.queue_view import (
+    QueueModel,
+    QueueSection,
+    queue_table,
+    toggle_button,
+)
 from desktop.ui.ticket_card import open_ticket
 from desktop.ui.ticket_dialogs import NewTicketDialog, pydate, qdate
-from desktop.ui.urgency import LOOKS, TICKET_LEGEND_ORDER, UrgencyLegend, urgency_icon, urgency_text
+from desktop.ui.urgency import TICKET_LEGEND_ORDER, UrgencyLegend, urgency_text
 from desktop.ui.widgets import Banner, ErrorLabel, confirm
 
 TICKET_COLUMNS = (
@@ -66,8 +71,6 @@ SORT_KEYS = (
     TicketSort.STATUS,
 )
 
-IdRole = Qt.ItemDataRole.UserRole + 1  # int: the ticket's id
-UrgencyRole = Qt.ItemDataRole.UserRole + 2  # str: the row's Urgency value
 
 #: The status filter's first two choices, then each status.
 ALL_ACTIVE = "active"
@@ -80,6 +83,11 @@ class TicketsModel(QueueModel[TicketRow, TicketFilter]):
 
     columns = TICKET_COLUMNS
     sort_keys = SORT_KEYS
+    icon_column = COL_NUMBER
+    left_column = COL_LEFT
+    centered = (COL_EVENT, COL_DUE, COL_LEFT)
+    bold_urgencies = (Urgency.OVERDUE, Urgency.DUE_TODAY, Urgency.LATE)
+    done_urgency = Urgency.FINISHED
 
     def __init__(self, tickets: TicketsService, parent: QObject | None = None) -> None:
         super().__init__(tickets, TicketFilter(active=True), TicketSort.DUE, parent)
@@ -133,29 +141,7 @@ class TicketsModel(QueueModel[TicketRow, TicketFilter]):
             return self.text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(LOOKS[row.urgency].background))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.urgency is Urgency.FINISHED:
-                return QBrush(QColor(LOOKS[Urgency.FINISHED].text))
-            if column == COL_LEFT:
-                return QBrush(QColor(LOOKS[row.urgency].text))
-            return None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return urgency_icon(row.urgency) if column == COL_NUMBER else None
-        if role == Qt.ItemDataRole.FontRole:
-            if column == COL_LEFT and row.urgency in (Urgency.OVERDUE, Urgency.DUE_TODAY, Urgency.LATE):
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return CENTERED if column in (COL_EVENT, COL_DUE, COL_LEFT) else LEFT
-        if role == IdRole:
-            return row.id
-        if role == UrgencyRole:
-            return row.urgency.value
-        return None
+        return self.urgency_data(row, column, role)
 
     def header_tip(self, section: int) -> str | None:
         if section == COL_DUE:

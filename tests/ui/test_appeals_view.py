@@ -24,8 +24,8 @@ from desktop.ui.appeals_view import (
     COL_STATUS,
     AppealsModel,
     AppealsView,
-    UrgencyRole,
 )
+from desktop.ui.queue_view import UrgencyRole
 from desktop.ui.urgency import LOOKS
 from tests.ui.helpers import click, log_in, table_rows, type_text
 

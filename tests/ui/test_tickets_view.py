@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from desktop.domain.tickets import Category, Status, Urgency
+from desktop.ui.queue_view import UrgencyRole
 from desktop.ui.ticket_card import TicketCardDialog
 from desktop.ui.ticket_dialogs import NewTicketDialog
 from desktop.ui.tickets_view import (
@@ -22,7 +23,6 @@ from desktop.ui.tickets_view import (
     AgentsDialog,
     TicketsModel,
     TicketsView,
-    UrgencyRole,
 )
 from desktop.ui.urgency import TICKET_LEGEND_ORDER, legend_text
 from tests.ui.helpers import click, log_in, table_rows, tick, type_text
