@@ -3,7 +3,9 @@ and a guard that no modal dialog ever waits for a click that will not come."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +13,12 @@ import pytest
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
+from desktop.domain.access import Actor
 from desktop.services.demo import DEMO_PROFILE, fill_demo
-from desktop.services.registry import Services
+from desktop.services.registry import Services, open_services
+from desktop.store.db import resolve_location
 from desktop.ui.main_window import MainWindow
+from tests.conftest import FixedClock
 from tests.ui.appeals_data import Appeals, fill_appeals
 from tests.ui.helpers import log_in
 from tests.ui.tickets_data import Tickets, fill_tickets
@@ -164,10 +169,27 @@ def profile_services(sqlite_services: Services) -> Services:
     return sqlite_services
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo school filled once per run at the tests' fixed moment (it takes seconds: a slow password hash for
+    each demo user, then appeals, tickets and families); each test gets its own copy."""
+    path = tmp_path_factory.mktemp("demo-template") / "school.db"
+    filled = open_services(resolve_location(str(path)), actor=Actor.bootstrap("Тестовый пользователь"), clock=FixedClock())
+    try:
+        assert fill_demo(filled)
+    finally:
+        filled.close()
+    return path
+
+
 @pytest.fixture
-def demo_services(sqlite_services: Services) -> Services:
-    """The demo school: profile and its own calendar days (27.11.2026 off, 28.11.2026 worked)."""
-    assert fill_demo(sqlite_services)
+def demo_services(sqlite_services: Services, demo_template: Path, tmp_path: Path) -> Services:
+    """The demo school: profile and its own calendar days (27.11.2026 off, 28.11.2026 worked), its staff, appeals,
+    tickets and families, as `fill_demo` makes them at the tests' fixed moment (a copy of the run's template)."""
+    sqlite_services.engine.dispose()  # the next connection opens the copy
+    target = tmp_path / "school.db"
+    with closing(sqlite3.connect(demo_template)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
     return sqlite_services
 
 
