@@ -6,10 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -38,7 +36,6 @@ from desktop.ui.appeal_dialogs import (
 )
 from desktop.ui.card_parts import CardDialog, FileRow, field_group, steps_html, steps_texts, value_label
 from desktop.ui.urgency import LOOKS
-from desktop.ui.widgets import Banner
 
 #: The colour of a timeline entry's dot by what happened.
 STEP_COLOURS = {
@@ -55,19 +52,9 @@ class AppealCardDialog(CardDialog):
     shows the appeal as it has become (`changed` tells the queue to refresh; `current_id` is the appeal shown)."""
 
     def __init__(self, services: Services, appeal_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
+        super().__init__(services, appeal_id, parent)
         self.card: AppealCard | None = None
-        self.current_id = appeal_id
-        self.changed = False
-        self.setObjectName("appeal_card")
-        self.setMinimumSize(900, 600)
-        self.resize(1100, 760)
-        body = QVBoxLayout(self)
-
-        self.repeat_label = QLabel(self)
-        self.repeat_label.setObjectName("card_repeat")
-        self.build_head(body, self.repeat_label)
+        body, self.repeat_label = self.frame("appeal_card", (1100, 760), "card_repeat")
         self.build_facts(
             body,
             (("status", "Статус"), ("level", "Уровень"), ("due", "Срок"), ("left", "Осталось"),
@@ -140,28 +127,18 @@ class AppealCardDialog(CardDialog):
         split.setStretchFactor(1, 6)
         body.addWidget(split, 1)
 
-        self.banner = Banner(self)
-        self.banner.setObjectName("card_banner")
-        body.addWidget(self.banner)
-        buttons = QHBoxLayout()
         self.answer_button = QPushButton("Ответить…", self)
         self.forward_button = QPushButton("Вне компетенции…", self)
         self.repeat_button = QPushButton("Повторное обращение…", self)
         self.notice_button = QPushButton("Письмо в Департамент (PDF)…", self)
         self.email_button = QPushButton("Письмо с ответом (.eml)…", self)
-        self.close_button = QPushButton("Закрыть", self)
-        for button in (self.answer_button, self.forward_button, self.repeat_button, self.notice_button,
-                       self.email_button):  # fmt: skip
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        body.addLayout(buttons)
+        self.build_buttons(body, (self.answer_button, self.forward_button, self.repeat_button, self.notice_button,
+                                  self.email_button), "Закрыть")  # fmt: skip
         self.answer_button.clicked.connect(self.answer)
         self.forward_button.clicked.connect(self.forward)
         self.repeat_button.clicked.connect(self.repeat)
         self.notice_button.clicked.connect(self.notice_letter)
         self.email_button.clicked.connect(self.answer_email)
-        self.close_button.clicked.connect(self.accept)
         self.thread.itemClicked.connect(self._thread_clicked)
         self.thread.itemActivated.connect(self._thread_clicked)
         self.load(appeal_id)
@@ -169,21 +146,8 @@ class AppealCardDialog(CardDialog):
 
     # -- showing ---------------------------------------------------------------------------------------------
 
-    def load(self, appeal_id: int) -> AppealCard | None:
-        """Show appeal `appeal_id` as it is now; None (and the reason on the card) when it cannot be read."""
-        try:
-            card = self._services.appeals.card(appeal_id)
-        except ServiceError as exc:
-            self.banner.show_message(str(exc), "warning")
-            return None
-        self.card = card
-        self.current_id = card.id
-        self._show(card)
-        return card
-
-    def reload(self) -> AppealCard | None:
-        self.changed = True
-        return self.load(self.current_id)
+    def read_card(self, record_id: int) -> AppealCard:
+        return self._services.appeals.card(record_id)
 
     def _show(self, card: AppealCard) -> None:
         row = card.row
@@ -263,15 +227,9 @@ class AppealCardDialog(CardDialog):
     # -- acting ----------------------------------------------------------------------------------------------
 
     def _act(self, dialog_type: type, done: str) -> AppealCard | None:  # type: ignore[type-arg]
-        if self.card is None:
+        result: AppealCard | None = self.run_action(dialog_type)
+        if result is None:
             return None
-        dialog = dialog_type(self._services, self.card, self, reload=self.reload)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        if not accepted or dialog.result_card is None:
-            return None
-        self.changed = True
-        result: AppealCard = dialog.result_card
-        self.load(result.id)
         self.banner.show_message(done.format(number=result.number), "ok")
         return result
 

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from desktop.services.errors import ServiceError
 from desktop.services.files import FileInfo
+from desktop.services.registry import Services
 from desktop.ui.appeal_dialogs import HINT_STYLE, open_bytes, save_file_name
 from desktop.ui.urgency import UrgencyChip, urgency_pixmap, urgency_text
+from desktop.ui.widgets import Banner
 
 #: Reads an attached file by its id: its name and bytes.
 ReadFile = Callable[[int], tuple[str, bytes]]
@@ -128,7 +130,76 @@ class FileRow(QWidget):
 
 class CardDialog(QDialog):
     """A card's frame: the big title with the urgency's icon and chip, `aside` on the right (`build_head`); the
-    strip of facts (`build_facts`); `show_head` shows the record's title and urgency."""
+    strip of facts (`build_facts`); the banner and the row of buttons (`build_buttons`); `show_head` shows the
+    record's title and urgency. A subclass supplies `read_card` and `_show`; `load`, `reload` and `run_action` show
+    the record as it has become (`changed` tells the queue to refresh; `current_id` is the record shown)."""
+
+    def __init__(self, services: Services, record_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.card: Any = None
+        self.current_id = record_id
+        self.changed = False
+
+    def frame(self, name: str, size: tuple[int, int], aside: str) -> tuple[QVBoxLayout, QLabel]:
+        """The dialog named `name` at its `size`, its layout and its head with the label `aside` on the right."""
+        self.setObjectName(name)
+        self.setMinimumSize(900, 600)
+        self.resize(*size)
+        body = QVBoxLayout(self)
+        label = QLabel(self)
+        label.setObjectName(aside)
+        self.build_head(body, label)
+        return body, label
+
+    def read_card(self, record_id: int) -> Any:
+        """The record's card as it is now (the service's `card`)."""
+        raise NotImplementedError
+
+    def _show(self, card: Any) -> None:
+        raise NotImplementedError
+
+    def load(self, record_id: int) -> Any:
+        """Show record `record_id` as it is now; None (and the reason on the card) when it cannot be read."""
+        try:
+            card = self.read_card(record_id)
+        except ServiceError as exc:
+            self.banner.show_message(str(exc), "warning")
+            return None
+        self.card = card
+        self.current_id = card.id
+        self._show(card)
+        return card
+
+    def reload(self) -> Any:
+        self.changed = True
+        return self.load(self.current_id)
+
+    def run_action(self, dialog_type: type) -> Any:  # type: ignore[type-arg]
+        """Ask in a `CardAction` dialog; the card as the action left it (shown), or None when nothing was done."""
+        if self.card is None:
+            return None
+        dialog = dialog_type(self._services, self.card, self, reload=self.reload)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_card is None:
+            return None
+        self.changed = True
+        result = dialog.result_card
+        self.load(result.id)
+        return result
+
+    def build_buttons(self, body: QVBoxLayout, actions: Iterable[QPushButton], close_text: str) -> None:
+        """`card_banner`, then the row of `actions` and, on the right, `close_button` (`close_text`)."""
+        self.banner = Banner(self)
+        self.banner.setObjectName("card_banner")
+        body.addWidget(self.banner)
+        buttons = QHBoxLayout()
+        for button in actions:
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.close_button = QPushButton(close_text, self)
+        buttons.addWidget(self.close_button)
+        body.addLayout(buttons)
+        self.close_button.clicked.connect(self.accept)
 
     def build_head(self, body: QVBoxLayout, aside: QLabel) -> None:
         head = QHBoxLayout()

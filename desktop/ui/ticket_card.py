@@ -8,7 +8,6 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -38,7 +37,7 @@ from desktop.ui.ticket_dialogs import (
     WithdrawDialog,
 )
 from desktop.ui.urgency import LOOKS
-from desktop.ui.widgets import Banner, confirm
+from desktop.ui.widgets import confirm
 
 #: The buttons that set a status by hand, with what they say.
 STATUS_BUTTONS: dict[Status, str] = {
@@ -63,19 +62,9 @@ class TicketCardDialog(CardDialog):
     """One ticket in full; `changed` tells the queue to read itself again."""
 
     def __init__(self, services: Services, ticket_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
+        super().__init__(services, ticket_id, parent)
         self.card: TicketCard | None = None
-        self.current_id = ticket_id
-        self.changed = False
-        self.setObjectName("ticket_card")
-        self.setMinimumSize(900, 600)
-        self.resize(1120, 780)
-        body = QVBoxLayout(self)
-
-        self.category_label = QLabel(self)
-        self.category_label.setObjectName("card_category")
-        self.build_head(body, self.category_label)
+        body, self.category_label = self.frame("ticket_card", (1120, 780), "card_category")
         self.build_facts(
             body,
             (("status", "Статус"), ("agent", "Исполнитель"), ("due", "Ближайший срок"), ("left", "Осталось"),
@@ -166,10 +155,6 @@ class TicketCardDialog(CardDialog):
         split.setSizes([480, 580])
         body.addWidget(split, 1)
 
-        self.banner = Banner(self)
-        self.banner.setObjectName("card_banner")
-        body.addWidget(self.banner)
-        buttons = QHBoxLayout()
         self.status_buttons: dict[Status, QPushButton] = {}
         for status, text in STATUS_BUTTONS.items():
             button = QPushButton(text, self)
@@ -177,47 +162,29 @@ class TicketCardDialog(CardDialog):
             button.setToolTip(f"Поставить статус «{status.label}»")
             button.clicked.connect(lambda _c=False, s=status: self.set_status(s))
             self.status_buttons[status] = button
-            buttons.addWidget(button)
         self.assign_button = QPushButton("Назначить исполнителя…", self)
         self.message_button = QPushButton("Сообщение…", self)
         self.refuse_button = QPushButton("Отказать…", self)
         self.withdraw_button = QPushButton("Заявитель отозвал…", self)
         self.feedback_button = QPushButton("Отзыв заявителя…", self)
-        self.close_button = QPushButton("Закрыть окно", self)
-        for button, name in ((self.assign_button, "assign"), (self.message_button, "message"),
-                             (self.refuse_button, "refuse"), (self.withdraw_button, "withdraw"),
-                             (self.feedback_button, "feedback")):  # fmt: skip
+        actions = (self.assign_button, self.message_button, self.refuse_button, self.withdraw_button,
+                   self.feedback_button)  # fmt: skip
+        for button, name in zip(actions, ("assign", "message", "refuse", "withdraw", "feedback"), strict=True):
             button.setObjectName(f"card_{name}")
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        body.addLayout(buttons)
+        self.build_buttons(body, (*self.status_buttons.values(), *actions), "Закрыть окно")
         self.assign_button.clicked.connect(lambda: self._act(AssignDialog, "Исполнитель назначен."))
         self.message_button.clicked.connect(lambda: self._act(MessageDialog, "Сообщение записано."))
         self.refuse_button.clicked.connect(self.refuse)
         self.refusal_offer_button.clicked.connect(self.refuse)
         self.withdraw_button.clicked.connect(lambda: self._act(WithdrawDialog, "Заявка отозвана заявителем."))
         self.feedback_button.clicked.connect(lambda: self._act(FeedbackDialog, "Отзыв заявителя записан."))
-        self.close_button.clicked.connect(self.accept)
         self.load(ticket_id)
         self.close_button.setFocus()
 
     # -- showing ------------------------------------------------------------------------------------------------
 
-    def load(self, ticket_id: int) -> TicketCard | None:
-        try:
-            card = self._services.tickets.card(ticket_id)
-        except ServiceError as exc:
-            self.banner.show_message(str(exc), "warning")
-            return None
-        self.card = card
-        self.current_id = card.id
-        self._show(card)
-        return card
-
-    def reload(self) -> TicketCard | None:
-        self.changed = True
-        return self.load(self.current_id)
+    def read_card(self, record_id: int) -> TicketCard:
+        return self._services.tickets.card(record_id)
 
     def _show(self, card: TicketCard) -> None:
         row = card.row
@@ -342,14 +309,9 @@ class TicketCardDialog(CardDialog):
     # -- acting ---------------------------------------------------------------------------------------------------
 
     def _act(self, dialog_type: type[TicketAction], done: str) -> TicketCard | None:
-        if self.card is None:
+        result: TicketCard | None = self.run_action(dialog_type)
+        if result is None:
             return None
-        dialog = dialog_type(self._services, self.card, self, reload=self.reload)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_card is None:
-            return None
-        self.changed = True
-        result = dialog.result_card
-        self.load(result.id)
         self.banner.show_message(f"{done} Статус: «{result.row.status.label}».", "ok")
         return result
 
