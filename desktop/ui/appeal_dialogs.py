@@ -12,8 +12,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -40,14 +38,18 @@ from desktop.domain.appeals import (
 )
 from desktop.domain.russian import plural
 from desktop.services.appeals import AppealCard, AppealInput
-from desktop.services.errors import ServiceError, ValidationError
+from desktop.services.errors import ServiceError
 from desktop.services.files import FileIn, size_text
 from desktop.services.registry import Services
-from desktop.ui.card_action import CardAction, show_field_errors, with_wait_cursor
-from desktop.ui.widgets import Banner, ErrorLabel, confirm, ok_cancel_buttons
+from desktop.ui.card_action import (
+    HINT_STYLE,
+    CardAction,
+    NewRecordDialog,
+    with_wait_cursor,
+)
+from desktop.ui.widgets import Banner, ErrorLabel, confirm
 
 ERROR_COLOUR = "#b71c1c"
-HINT_STYLE = "color: #5f6368;"
 
 # -- files: opening, saving, asking -----------------------------------------------------------------------
 
@@ -255,26 +257,24 @@ FIELD_NAMES = {
 }
 
 
-class RegisterDialog(QDialog):
+class RegisterDialog(NewRecordDialog[AppealCard]):
     """«Зарегистрировать обращение»: the applicant, the child, how it came, the rubric, the text and one file.
 
     Checked by the service as the person types; «Зарегистрировать» is pressed only when it has nothing against.
     `result_card` is the registered appeal with its number.
     """
 
+    hint_verb = "зарегистрировать"
+    field_names = FIELD_NAMES
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.result_card: AppealCard | None = None
-        self._touched: set[str] = set()
+        super().__init__(services, parent)
         self.setWindowTitle("Регистрация обращения")
         self.setMinimumWidth(640)
         body = QVBoxLayout(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.editors: dict[str, QLineEdit] = {}
-        self.errors: dict[str, ErrorLabel] = {}
 
         def line(key: str, label: str, placeholder: str = "") -> QLineEdit:
             edit = QLineEdit(self)
@@ -334,17 +334,7 @@ class RegisterDialog(QDialog):
         self.file.changed.connect(lambda: self._edited("attachment"))
         body.addLayout(form)
 
-        self.hint = QLabel(self)
-        self.hint.setObjectName("register_hint")
-        self.hint.setStyleSheet(HINT_STYLE)
-        self.hint.setWordWrap(True)
-        body.addWidget(self.hint)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("dialog_error")
-        body.addWidget(self.error)
-        self.buttons = ok_cancel_buttons(self, "Зарегистрировать", self.submit)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        body.addWidget(self.buttons)
+        self.finish(body, "register_hint", "Зарегистрировать")
         self._rubric_changed()
         self.editors["applicant"].setFocus()
 
@@ -374,41 +364,11 @@ class RegisterDialog(QDialog):
             self._touched.add("email")  # the answer goes by e-mail: say at once when there is none
         self.recheck()
 
-    def _edited(self, key: str) -> None:
-        self._touched.add(key)
-        self.recheck()
-
     def problems(self) -> dict[str, str]:
         return self._services.appeals.check_input(self.data())
 
-    def recheck(self) -> dict[str, str]:
-        """Ask the service what is wrong; show it under the fields touched so far, name the rest in the hint,
-        and allow «Зарегистрировать» only when nothing is."""
-        problems = self.problems()
-        for key, error in self.errors.items():
-            error.show_error(problems.get(key) if key in self._touched else None)
-        untouched = [FIELD_NAMES.get(k, k) for k in problems if k not in self._touched]
-        self.hint.setText(f"Чтобы зарегистрировать, заполните: {', '.join(untouched)}." if untouched else "")
-        self.hint.setVisible(bool(untouched))
-        self.ok_button.setEnabled(not problems)
-        return problems
-
-    def submit(self) -> None:
-        self.error.show_error(None)
-        self._touched.update(self.errors)
-        if self.recheck():
-            return
-        try:
-            card = with_wait_cursor(lambda: self._services.appeals.register(self.data()))
-            assert isinstance(card, AppealCard)
-            self.result_card = card
-        except ValidationError as exc:
-            show_field_errors(exc, self.errors, self.error)
-            return
-        except ServiceError as exc:
-            self.error.show_error(str(exc))
-            return
-        self.accept()
+    def create(self) -> AppealCard:
+        return self._services.appeals.register(self.data())
 
 
 # -- acting on an appeal ----------------------------------------------------------------------------------

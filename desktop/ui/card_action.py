@@ -4,17 +4,19 @@ another user's change offered as a reload, «Сохранить» and «Отме
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from desktop.services.errors import ConflictError, ServiceError, ValidationError
 from desktop.services.registry import Services
 from desktop.ui.widgets import Banner, ErrorLabel, ok_cancel_buttons
 
 CardT = TypeVar("CardT")
+#: Grey words under a form: what is still to fill in, a note.
+HINT_STYLE = "color: #5f6368;"
 
 
 def with_wait_cursor(work: Callable[[], object]) -> object:
@@ -126,4 +128,75 @@ class CardAction(QDialog, Generic[CardT]):
         self.banner.show_message(self.conflict_note, "info")
 
 
-__all__ = ["CardAction", "show_field_errors", "with_wait_cursor"]
+class NewRecordDialog(QDialog, Generic[CardT]):
+    """A dialog that makes a new record (a ticket, an appeal), checked by the service as the person types: what is
+    wrong shows under the fields touched so far (`_edited`), the rest is named in the hint, and OK is pressed only
+    when nothing is. A subclass fills `editors` and `errors`, ends with `finish`, and supplies `data` (the input),
+    `problems` (the service's check) and `create`; `result_card` is the new record."""
+
+    #: The verb of the hint «Чтобы …, заполните: …» and the fields' names in it.
+    hint_verb = ""
+    field_names: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.result_card: CardT | None = None
+        self._touched: set[str] = set()
+        self.editors: dict[str, QLineEdit] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+
+    def finish(self, body: QVBoxLayout, hint_name: str, ok_text: str) -> None:
+        """Under the form: the hint `hint_name`, the error, OK (`ok_text`) and «Отмена»."""
+        self.hint = QLabel(self)
+        self.hint.setObjectName(hint_name)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setWordWrap(True)
+        body.addWidget(self.hint)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("dialog_error")
+        body.addWidget(self.error)
+        self.buttons = ok_cancel_buttons(self, ok_text, self.submit)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        body.addWidget(self.buttons)
+
+    def problems(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def create(self) -> CardT:
+        raise NotImplementedError
+
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        self.recheck()
+
+    def recheck(self) -> dict[str, str]:
+        """Ask the service what is wrong; show it under the fields touched so far, name the rest in the hint,
+        and allow OK only when nothing is."""
+        problems = self.problems()
+        for key, error in self.errors.items():
+            error.show_error(problems.get(key) if key in self._touched else None)
+        untouched = [self.field_names.get(k, k) for k in problems if k not in self._touched]
+        self.hint.setText(f"Чтобы {self.hint_verb}, заполните: {', '.join(untouched)}." if untouched else "")
+        self.hint.setVisible(bool(untouched))
+        self.ok_button.setEnabled(not problems)
+        return problems
+
+    def submit(self) -> None:
+        self.error.show_error(None)
+        self._touched.update(self.errors)
+        if self.recheck():
+            return
+        try:
+            card = with_wait_cursor(self.create)
+        except ValidationError as exc:
+            show_field_errors(exc, self.errors, self.error)
+            return
+        except ServiceError as exc:
+            self.error.show_error(str(exc))
+            return
+        self.result_card = card  # type: ignore[assignment]
+        self.accept()
+
+
+__all__ = ["HINT_STYLE", "CardAction", "NewRecordDialog", "show_field_errors", "with_wait_cursor"]

@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import tickets as rules
 from desktop.domain.calendar import UnknownCalendarYear
 from desktop.domain.tickets import CATEGORY_LABELS, Category, Party, RefusalReason
-from desktop.services.errors import ServiceError, ValidationError
+from desktop.services.errors import ServiceError
 from desktop.services.files import FileIn
 from desktop.services.registry import Services
 from desktop.services.tickets import MAX_FILES, TicketCard, TicketInput
@@ -43,8 +41,8 @@ from desktop.ui.appeal_dialogs import (
     FilePicker,
     file_text,
 )
-from desktop.ui.card_action import CardAction, show_field_errors, with_wait_cursor
-from desktop.ui.widgets import ErrorLabel, confirm, ok_cancel_buttons
+from desktop.ui.card_action import CardAction, NewRecordDialog
+from desktop.ui.widgets import ErrorLabel, confirm
 
 #: How the fields are named in the hint «Чтобы подать, заполните: …».
 FIELD_NAMES = {
@@ -161,22 +159,20 @@ class FilesList(QWidget):
 # -- taking a ticket in -------------------------------------------------------------------------------------------
 
 
-class NewTicketDialog(QDialog):
+class NewTicketDialog(NewRecordDialog[TicketCard]):
     """«Новая заявка»: the client, the category and the event's date, what is to be done, files. The category's three
     terms are counted as the date is chosen (seed 002 §4.1.1, §4.4.1, §4.2.2); a ticket past its last day to
     submit is warned of in red (it is still taken in: the operator decides, §4.5.1). `result_card`: the new one."""
 
+    hint_verb = "подать"
+    field_names = FIELD_NAMES
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.result_card: TicketCard | None = None
-        self._touched: set[str] = set()
+        super().__init__(services, parent)
         self.setWindowTitle("Новая заявка")
         self.setMinimumWidth(680)
         body = QVBoxLayout(self)
         form = _form()
-        self.editors: dict[str, QLineEdit] = {}
-        self.errors: dict[str, ErrorLabel] = {}
 
         def line(key: str, label: str, placeholder: str) -> QLineEdit:
             edit = QLineEdit(self)
@@ -236,17 +232,7 @@ class NewTicketDialog(QDialog):
         form.addRow("Файлы:", self.files)
         body.addLayout(form)
 
-        self.hint = QLabel(self)
-        self.hint.setObjectName("new_ticket_hint")
-        self.hint.setStyleSheet(HINT_STYLE)
-        self.hint.setWordWrap(True)
-        body.addWidget(self.hint)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("dialog_error")
-        body.addWidget(self.error)
-        self.buttons = ok_cancel_buttons(self, "Подать заявку", self.submit)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        body.addWidget(self.buttons)
+        self.finish(body, "new_ticket_hint", "Подать заявку")
 
         self.category.currentIndexChanged.connect(lambda _i: self._edited("category"))
         self.event_date.dateChanged.connect(lambda _d: self._edited("event_date"))
@@ -265,10 +251,6 @@ class NewTicketDialog(QDialog):
             description=self.description.text(),
             files=tuple(self.files.files),
         )
-
-    def _edited(self, key: str) -> None:
-        self._touched.add(key)
-        self.recheck()
 
     def show_terms(self) -> None:
         """«Подать не позднее …, отчёт исполнителя до …, ответ заявителя до …» for the category and date chosen."""
@@ -297,31 +279,13 @@ class NewTicketDialog(QDialog):
 
     def recheck(self) -> dict[str, str]:
         self.show_terms()
-        problems = self._services.tickets.check_input(self.data())
-        for key, error in self.errors.items():
-            error.show_error(problems.get(key) if key in self._touched else None)
-        untouched = [FIELD_NAMES.get(k, k) for k in problems if k not in self._touched]
-        self.hint.setText(f"Чтобы подать, заполните: {', '.join(untouched)}." if untouched else "")
-        self.hint.setVisible(bool(untouched))
-        self.ok_button.setEnabled(not problems)
-        return problems
+        return super().recheck()
 
-    def submit(self) -> None:
-        self.error.show_error(None)
-        self._touched.update(self.errors)
-        if self.recheck():
-            return
-        try:
-            card = with_wait_cursor(lambda: self._services.tickets.create(self.data()))
-        except ValidationError as exc:
-            show_field_errors(exc, self.errors, self.error)
-            return
-        except ServiceError as exc:
-            self.error.show_error(str(exc))
-            return
-        assert isinstance(card, TicketCard)
-        self.result_card = card
-        self.accept()
+    def problems(self) -> dict[str, str]:
+        return self._services.tickets.check_input(self.data())
+
+    def create(self) -> TicketCard:
+        return self._services.tickets.create(self.data())
 
 
 # -- acting on a ticket -------------------------------------------------------------------------------------------
