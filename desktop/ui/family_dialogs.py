@@ -30,9 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import families as rules
-from desktop.domain.families import RELATION_LABELS, REFUSAL_LABELS, Appendix, Handover, RefusalGround, Relation
+from desktop.domain.families import (
+    REFUSAL_LABELS,
+    RELATION_LABELS,
+    Appendix,
+    Handover,
+    RefusalGround,
+    Relation,
+)
 from desktop.services.errors import ServiceError
-from desktop.services.families import ConsentView, NoConsent, RepresentativeInput, RepresentativeView, StudentCard
+from desktop.services.families import (
+    ConsentView,
+    NoConsent,
+    RepresentativeInput,
+    RepresentativeView,
+    StudentCard,
+)
 from desktop.services.files import FileIn, size_text
 from desktop.services.registry import Services
 from desktop.ui.card_action import CardAction
@@ -140,6 +153,13 @@ class FamilyAction(CardAction[StudentCard]):
         self.errors[key] = error
         self.form.addRow(caption, holder)
 
+    def add_note(self, text: str) -> None:
+        """A grey note under the fields."""
+        note = QLabel(text, self)
+        note.setWordWrap(True)
+        note.setStyleSheet(HINT_STYLE)
+        self.body.addWidget(note)
+
     def field_errors(self) -> dict[str, ErrorLabel]:
         return self.errors
 
@@ -215,10 +235,7 @@ class LeftDialog(FamilyAction):
         self.note_edit.setPlaceholderText("переезд, перевод в другую школу…")
         self.row("Дата выбытия:", self.on_edit, "on")
         self.row("Причина:", self.note_edit, "note")
-        note = QLabel("Ученик остаётся в реестре с отметкой «выбыл(а)»; действующие коды доступа будут отозваны.", self)
-        note.setWordWrap(True)
-        note.setStyleSheet(HINT_STYLE)
-        self.body.addWidget(note)
+        self.add_note("Ученик остаётся в реестре с отметкой «выбыл(а)»; действующие коды доступа будут отозваны.")
         self.finish()
 
     def call(self) -> StudentCard | None:
@@ -319,10 +336,7 @@ class WithdrawConsentDialog(FamilyAction):
         today = services.settings.today()
         self.on_edit = date_edit(self, "withdrawn_on", today, today)
         self.row("Отозвано:", self.on_edit, "withdrawn_on")
-        note = QLabel("Без согласия нет доступа: действующие коды этого представителя будут отозваны.", self)
-        note.setWordWrap(True)
-        note.setStyleSheet(HINT_STYLE)
-        self.body.addWidget(note)
+        self.add_note("Без согласия нет доступа: действующие коды этого представителя будут отозваны.")
         self.finish()
 
     def call(self) -> StudentCard | None:
@@ -336,6 +350,33 @@ class WithdrawConsentDialog(FamilyAction):
 
 
 # -- codes -----------------------------------------------------------------------------------------------------------
+
+
+def either_or(
+    parent: QWidget, first: tuple[str, str], second: tuple[str, str], edit: tuple[str, str]
+) -> tuple[QRadioButton, QRadioButton, QLineEdit, QWidget]:
+    """Two choices, each (object name, text), the first chosen; under them a line edit (object name, placeholder)
+    open only while the second is: the buttons, the edit and the widget holding them."""
+    one = QRadioButton(first[1], parent)
+    one.setObjectName(first[0])
+    other = QRadioButton(second[1], parent)
+    other.setObjectName(second[0])
+    one.setChecked(True)
+    group = QButtonGroup(parent)
+    group.addButton(one)
+    group.addButton(other)
+    line = QLineEdit(parent)
+    line.setObjectName(edit[0])
+    line.setPlaceholderText(edit[1])
+    line.setEnabled(False)
+    holder = QWidget(parent)
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(one)
+    box.addWidget(other)
+    box.addWidget(line)
+    other.toggled.connect(line.setEnabled)
+    return one, other, line, holder
 
 
 class IssueCodeDialog(FamilyAction):
@@ -356,46 +397,16 @@ class IssueCodeDialog(FamilyAction):
             warn.setStyleSheet("color: #8a5a00;")
             warn.setWordWrap(True)
             self.form.addRow(warn)
-        self.generate = QRadioButton("Сформировать код в программе", self)
-        self.generate.setObjectName("code_generate")
-        self.typed = QRadioButton("Ввести код из электронного журнала:", self)
-        self.typed.setObjectName("code_typed")
-        self.generate.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.generate)
-        group.addButton(self.typed)
-        self.code_edit = QLineEdit(self)
-        self.code_edit.setObjectName("code_value")
-        self.code_edit.setPlaceholderText("латинские буквы и цифры")
-        self.code_edit.setEnabled(False)
-        how = QWidget(self)
-        how_box = QVBoxLayout(how)
-        how_box.setContentsMargins(0, 0, 0, 0)
-        how_box.addWidget(self.generate)
-        how_box.addWidget(self.typed)
-        how_box.addWidget(self.code_edit)
+        self.generate, self.typed, self.code_edit, how = either_or(
+            self, ("code_generate", "Сформировать код в программе"),
+            ("code_typed", "Ввести код из электронного журнала:"), ("code_value", "латинские буквы и цифры"),
+        )  # fmt: skip
         self.row("Код:", how, "code")
-        self.personally = QRadioButton("лично представителю под подпись", self)
-        self.personally.setObjectName("handover_personally")
-        self.via_teacher = QRadioButton("через классного руководителя:", self)
-        self.via_teacher.setObjectName("handover_teacher")
-        self.personally.setChecked(True)
-        handover = QButtonGroup(self)
-        handover.addButton(self.personally)
-        handover.addButton(self.via_teacher)
-        self.teacher_edit = QLineEdit(self)
-        self.teacher_edit.setObjectName("handover_via")
-        self.teacher_edit.setPlaceholderText("ФИО классного руководителя")
-        self.teacher_edit.setEnabled(False)
-        given = QWidget(self)
-        given_box = QVBoxLayout(given)
-        given_box.setContentsMargins(0, 0, 0, 0)
-        given_box.addWidget(self.personally)
-        given_box.addWidget(self.via_teacher)
-        given_box.addWidget(self.teacher_edit)
+        self.personally, self.via_teacher, self.teacher_edit, given = either_or(
+            self, ("handover_personally", "лично представителю под подпись"),
+            ("handover_teacher", "через классного руководителя:"), ("handover_via", "ФИО классного руководителя"),
+        )  # fmt: skip
         self.row("Передаётся:", given, "handed_via")
-        self.typed.toggled.connect(self.code_edit.setEnabled)
-        self.via_teacher.toggled.connect(self.teacher_edit.setEnabled)
         self.finish()
 
     def call(self) -> StudentCard | None:
