@@ -68,6 +68,8 @@ class Action(StrEnum):
     ACCESS_MANAGE = "access.manage"
     ACCESS_REFUSE = "access.refuse"
     OPTOUT_REGISTER = "optout.register"
+    GRADES_IMPORT = "grades.import"
+    PRINTOUTS_MANAGE = "printouts.manage"
 
     @property
     def label(self) -> str:
@@ -100,6 +102,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ACCESS_MANAGE: "согласия, заявления и коды доступа к электронному дневнику",
     Action.ACCESS_REFUSE: "решение об отказе в доступе к электронному дневнику",
     Action.OPTOUT_REGISTER: "регистрация заявлений об отказе от электронного дневника",
+    Action.GRADES_IMPORT: "загрузка отметок и посещаемости из электронного журнала",
+    Action.PRINTOUTS_MANAGE: "печать отчётов для семей и отметка о вручении",
 }
 
 #: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
@@ -142,6 +146,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ACCESS_MANAGE: frozenset({Role.SECRETARY, Role.EPOS_ADMIN}),
     Action.ACCESS_REFUSE: frozenset({Role.DIRECTOR, Role.SECRETARY}),
     Action.OPTOUT_REGISTER: frozenset({Role.DEPUTY, Role.SECRETARY}),
+    # seed 004: the e-journal's marks come from its administrator or the office; the office prints the week's
+    # report for families on paper and records who received it.
+    Action.GRADES_IMPORT: frozenset({Role.DEPUTY, Role.SECRETARY, Role.EPOS_ADMIN}),
+    Action.PRINTOUTS_MANAGE: frozenset({Role.DEPUTY, Role.SECRETARY}),
 }
 
 #: What the built-in system actor (the periodic sweep) may do without a password.

@@ -19,6 +19,7 @@ from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
 from desktop.services.families import FamiliesService
 from desktop.services.families_io import FamiliesExchange
+from desktop.services.grades import GradesService
 from desktop.services.settings import SettingsService
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
@@ -50,6 +51,7 @@ class Services:
     appeals_io: AppealsExchange
     tickets: TicketsService
     families: FamiliesService
+    grades: GradesService
     families_io: FamiliesExchange
     tickets_io: TicketsExchange
 
@@ -112,6 +114,7 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         appeals_io=AppealsExchange(ctx, settings, calendar),
         tickets=TicketsService(ctx, settings, calendar),
         families=FamiliesService(ctx, settings, calendar),
+        grades=GradesService(ctx, settings, calendar),
         families_io=FamiliesExchange(ctx, settings, calendar),
         tickets_io=TicketsExchange(ctx, settings, calendar),
     )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from desktop.domain.access import Action
 from desktop.domain.appeals import DEFAULT_ATTACHMENT_LIMIT_MIB, email_problem
+from desktop.domain.grades import DEFAULT_TERMS_TEXT
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store.models import Setting
@@ -149,6 +150,15 @@ def _minutes(label: str, low: int, high: int, unit: str = "минут") -> Valid
     return check
 
 
+def _terms(value: str) -> str:
+    """The school year's terms, «1 четверть: 01.09–26.10; …», checked (any school year will do for the check)."""
+    from desktop.domain.grades import parse_terms
+
+    text = "; ".join(p.strip() for p in value.replace("\n", ";").split(";") if p.strip())
+    parse_terms(text, 2025)
+    return text
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     """One setting: its key, its Russian label, whether the school profile needs it, how it is checked."""
@@ -219,6 +229,14 @@ SPECS: tuple[SettingSpec, ...] = (
         _optional(_email("Электронная почта школы")),
         required=False,
         hint="С этого адреса уходят ответы заявителям по e-mail",
+    ),
+    SettingSpec(
+        "terms",
+        "Четверти учебного года",
+        _terms,
+        required=False,
+        default=lambda: DEFAULT_TERMS_TEXT,
+        hint="Например: 1 четверть: 01.09–26.10; 2 четверть: 05.11–28.12 … — для прогноза четвертной отметки",
     ),
     SettingSpec(
         "appeal_attachment_mib",

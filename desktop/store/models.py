@@ -521,3 +521,42 @@ class OptOut(Base):
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
     registered_by: Mapped[str] = mapped_column(String(200))
     registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Grade(Base):
+    """A mark or an absence from the e-journal's export: one lesson's entry for one student."""
+
+    __tablename__ = "grades"
+    __table_args__ = (Index("ix_grades_student_day", "student_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    subject: Mapped[str] = mapped_column(String(100))
+    day: Mapped[dt.date] = mapped_column(Date)
+    mark: Mapped[str] = mapped_column(String(16), default="")
+    attendance: Mapped[str] = mapped_column(String(4), default="")
+    work: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="current")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Printout(Base):
+    """A paper report for a family on paper: the week's (or final marks'), printed, then handed over against
+    signature; what is not handed over is what the office is reminded of."""
+
+    __tablename__ = "printouts"
+    __table_args__ = (UniqueConstraint("student_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # weekly | final
+    #: The Monday of the week (weekly), or the day the final marks were known (final).
+    period: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    printed_by: Mapped[str] = mapped_column(String(200), default="")
+    handed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    handed_to: Mapped[str] = mapped_column(String(200), default="")
+    handed_by: Mapped[str] = mapped_column(String(200), default="")

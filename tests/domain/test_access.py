@@ -53,6 +53,8 @@ EXPECTED = {
     Action.ACCESS_MANAGE: {Role.SECRETARY, Role.EPOS_ADMIN},
     Action.ACCESS_REFUSE: {Role.DIRECTOR, Role.SECRETARY},
     Action.OPTOUT_REGISTER: {Role.DEPUTY, Role.SECRETARY},
+    Action.GRADES_IMPORT: {Role.DEPUTY, Role.SECRETARY, Role.EPOS_ADMIN},
+    Action.PRINTOUTS_MANAGE: {Role.DEPUTY, Role.SECRETARY},
 }
 
 #: What the built-in system actor (the periodic sweep) may do.

@@ -11,6 +11,7 @@ from desktop.domain.tickets import Category, RefusalReason
 from desktop.domain.tickets import Status as TicketStatus
 from desktop.domain.tickets import Urgency as TicketUrgency
 from desktop.services.appeals import StepKind
+from desktop.domain.grades import DEFAULT_TERMS_TEXT
 from desktop.services.demo import DEMO_OVERRIDES, DEMO_PASSWORD, DEMO_PROFILE, DEMO_USERS, fill_demo
 from desktop.services.demo_tickets import DEMO_AGENTS
 from desktop.services.families import ApplicationFilter, StudentFilter
@@ -33,6 +34,7 @@ def test_fill_demo_fills_an_empty_database_with_a_complete_profile(services):
         **DEMO_PROFILE,
         "idle_lock_minutes": str(DEFAULT_IDLE_LOCK_MINUTES),
         "appeal_attachment_mib": "10",
+        "terms": DEFAULT_TERMS_TEXT,
     }
     assert services.settings.is_demo()
     assert [(o.day, o.kind, o.reason) for o in services.calendar.overrides()] == list(DEMO_OVERRIDES)

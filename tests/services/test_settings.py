@@ -25,6 +25,7 @@ GOOD = {
     "ejournal_url": "https://dnevnik.ru",
     "idle_lock_minutes": "20",
     "school_email": "school45@kurgan.example.ru",
+    "terms": "1 четверть: 02.09–25.10; 2 четверть: 05.11–27.12; 3 четверть: 09.01–20.03; 4 четверть: 31.03–23.05",
     "appeal_attachment_mib": "15",
 }
 
