@@ -179,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_import_students,
     )
     students_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
+    grades_in = _command(
+        import_,
+        "grades",
+        "отметки и посещаемость из выгрузки электронного журнала; повторная загрузка не удваивает отметки",
+        _cmd_import_grades,
+    )
+    grades_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
 
     export = _command(commands, "export", "выгрузить журнал или отчёт в Excel", _cmd_export)
     export.add_argument("report", nargs="?", metavar="ОТЧЁТ", help="что выгрузить; список — --list")
@@ -212,6 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
         appendix.add_argument("--class", dest="class_name", metavar="КЛАСС", default="", help="класс ученика, например 5А")
         appendix.add_argument("--blank", action="store_true", help="бланк для заполнения от руки")
         appendix.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
+
+    weekly = _command(
+        print_, "weekly", "отчёты об успеваемости за неделю для семей на бумажных отчётах", _cmd_print_weekly
+    )
+    weekly.add_argument("--week", required=True, metavar="ДАТА", help="любой день недели: 27.11.2026 или 2026-11-27")
+    weekly.add_argument("--class", dest="class_name", metavar="КЛАСС", default="", help="только этот класс, например 5А")
+    weekly.add_argument("--all", dest="everyone", action="store_true", help="всех учеников, а не только на бумажных отчётах")
+    weekly.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
 
     optout = _actions(_command(commands, "optout", "заявления об отказе от электронного дневника"))
     optout_register = _command(
@@ -588,6 +603,10 @@ def _cmd_import_students(args: argparse.Namespace) -> int:
     return _import(args, lambda services: services.families_io)
 
 
+def _cmd_import_grades(args: argparse.Namespace) -> int:
+    return _import(args, lambda services: services.grades_io)
+
+
 def _import(args: argparse.Namespace, exchange) -> int:  # type: ignore[no-untyped-def]
     """Load a register file through `exchange(services)`: all or nothing, every problem on its own line."""
     from desktop.services.tabular import ImportFailed
@@ -665,6 +684,19 @@ def _cmd_print_appendix(args: argparse.Namespace) -> int:
         services.close()
     what = "бланк" if student_id is None else f"ученик {student}" + (", бланк" if args.blank else "")
     print(f"Заявление (Приложение № {appendix.value}, {what}) сохранено: {path}")
+    return EXIT_OK
+
+
+def _cmd_print_weekly(args: argparse.Namespace) -> int:
+    day = _date(args.week)
+    services = _open(args)
+    try:
+        count = services.weekly_print.print_weekly(
+            Path(args.out), day, class_name=args.class_name, everyone=args.everyone
+        )
+    finally:
+        services.close()
+    print(f"Напечатано отчётов: {count}. Файл: {args.out}")
     return EXIT_OK
 
 

@@ -20,10 +20,12 @@ from desktop.services.errors import ServiceError
 from desktop.services.families import FamiliesService
 from desktop.services.families_io import FamiliesExchange
 from desktop.services.grades import GradesService
+from desktop.services.grades_io import GradesExchange
 from desktop.services.settings import SettingsService
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
 from desktop.services.users import UsersService
+from desktop.services.weekly_print import WeeklyPrinter
 from desktop.store import migrate
 from desktop.store.db import DatabaseLocation, make_engine, session_factory
 
@@ -52,8 +54,10 @@ class Services:
     tickets: TicketsService
     families: FamiliesService
     grades: GradesService
+    grades_io: GradesExchange
     families_io: FamiliesExchange
     tickets_io: TicketsExchange
+    weekly_print: WeeklyPrinter
 
     @property
     def actor(self) -> Actor:
@@ -115,6 +119,8 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         tickets=TicketsService(ctx, settings, calendar),
         families=FamiliesService(ctx, settings, calendar),
         grades=GradesService(ctx, settings, calendar),
+        grades_io=GradesExchange(ctx, settings, calendar),
         families_io=FamiliesExchange(ctx, settings, calendar),
         tickets_io=TicketsExchange(ctx, settings, calendar),
+        weekly_print=WeeklyPrinter(ctx, settings, calendar),
     )
