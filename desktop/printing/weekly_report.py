@@ -38,7 +38,7 @@ WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 BODY_SIZE = 12
 TABLE_SIZE = 10
 #: Column widths in mm before scaling to the page: subject, the days (shared), week average, forecast.
-SUBJECT_MM, AVERAGE_MM, FORECAST_MM = 58.0, 27.0, 27.0
+SUBJECT_MM, AVERAGE_MM, FORECAST_MM = 74.0, 24.0, 24.0
 CELL_PAD = 3.0
 
 
@@ -61,11 +61,11 @@ def _styles() -> _Styles:
         school=ParagraphStyle("weekly_school", parent=base, fontSize=11, leading=13.5, alignment=TA_CENTER),
         title=ParagraphStyle(
             "weekly_title", parent=base, fontName=fonts.serif_bold, fontSize=14, leading=17, alignment=TA_CENTER,
-            spaceBefore=3, spaceAfter=5,
+            spaceBefore=2, spaceAfter=4,
         ),
         line=ParagraphStyle("weekly_line", parent=base, spaceAfter=1),
         note=ParagraphStyle("weekly_note", parent=base, fontName=fonts.serif_italic, fontSize=9, leading=11),
-        signature=ParagraphStyle("weekly_signature", parent=base, spaceBefore=9 * mm),
+        signature=ParagraphStyle("weekly_signature", parent=base, spaceBefore=4 * mm, spaceAfter=1),
     )  # fmt: skip
 
 
@@ -128,15 +128,15 @@ class _Layout:
             ]
             style = TableStyle(
                 [
-                    ("FONT", (0, 0), (-1, -1), fonts.sans, TABLE_SIZE, TABLE_SIZE + 2),
-                    ("FONT", (0, 0), (-1, 0), fonts.sans_bold, TABLE_SIZE, TABLE_SIZE + 2),
-                    ("FONT", (-2, 1), (-1, -1), fonts.sans_bold, TABLE_SIZE, TABLE_SIZE + 2),
+                    ("FONT", (0, 0), (-1, -1), fonts.sans, TABLE_SIZE, TABLE_SIZE + 1.5),
+                    ("FONT", (0, 0), (-1, 0), fonts.sans_bold, TABLE_SIZE, TABLE_SIZE + 1.5),
+                    ("FONT", (-2, 1), (-1, -1), fonts.sans_bold, TABLE_SIZE, TABLE_SIZE + 1.5),
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#444444")),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECEF")),
                     ("ALIGN", (1, 0), (-1, -1), "CENTER"),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
                     ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
                     ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
                 ]
@@ -196,7 +196,7 @@ def _report_story(report: WeeklyReport, layout: _Layout) -> list[Flowable]:
     story: list[Flowable] = [Paragraph(layout.fill(t, values), st.school) for t in layout.school]
     story.append(Paragraph(layout.fill(layout.title, values), st.title))
     story += [Paragraph(layout.fill(t, values), st.line) for t in layout.student]
-    story.append(Spacer(1, 3 * mm))
+    story.append(Spacer(1, 2 * mm))
     story.append(_table(report, layout))
     story.append(Spacer(1, 3 * mm))
     story.append(Paragraph(layout.fill(layout.absences, values), st.line))

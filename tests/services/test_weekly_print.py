@@ -97,10 +97,10 @@ def test_batch_of_a_class_is_its_paper_students_one_per_page(
     ivanov, petrova = pages
     for page in pages:
         assert "Сведения об успеваемости и посещаемости" in page
-        assert "МАОУ СОШ № 7" not in page or "средняя школа № 7" in page
+        assert "средняя школа № 7" in page
         assert "с 23.11.2026 по 29.11.2026" in page
         assert "Пн 23.11" in page and "Сб 28.11" in page and "Вс 29.11" not in page
-        assert "Среднее за" in page and "Прогноз" in page
+        assert "Среднее" in page and "за неделю" in page and "Прогноз" in page and "(четверть)" in page
         assert "Получил(а):" in page and "(ФИО представителя)" in page and "(подпись)" in page
         assert "Дата печати: 23.11.2026" in page
         for other in (SIDOROV, KUZNETSOVA):
