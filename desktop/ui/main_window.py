@@ -34,6 +34,7 @@ from desktop.ui.director_view import DirectorView
 from desktop.ui.families_view import FamiliesView
 from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
+from desktop.ui.printouts_view import PrintoutsView, reminder_text
 from desktop.ui.settings_view import SettingsView
 from desktop.ui.sweeper import Sweeper, SweepOutcome
 from desktop.ui.tickets_view import TicketsView
@@ -61,6 +62,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("tickets", "Заявки", TicketsView, Action.TICKETS_VIEW),
     Section("families", "Семьи", FamiliesView, Action.FAMILIES_VIEW),
     Section("access", "Доступ к дневнику", AccessView, Action.FAMILIES_VIEW),
+    Section("printouts", "Отчёты на бумаге", PrintoutsView, Action.FAMILIES_VIEW),
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
     Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),
@@ -121,7 +123,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
             item = QListWidgetItem(section.title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
-            item.setToolTip(f"Ctrl+{number}")
+            if number <= 10:
+                item.setToolTip(f"Ctrl+{number % 10}")
         self.nav.currentRowChanged.connect(self._on_section)
         self.content = QSplitter(self)
         self.content.setObjectName("content")
@@ -157,6 +160,17 @@ class MainWindow(QMainWindow):
         self.db_label.setText(f"База данных: {services.location.describe()}")
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.school_label, 1)
+        # From Friday on: the week's paper reports not yet handed over (seed 004), a click opens the section.
+        self.reminder_label = QLabel(self)
+        self.reminder_label.setObjectName("printouts_reminder")
+        self.reminder_label.setStyleSheet("color: #b71c1c; font-weight: bold; padding: 0 8px;")
+        self.reminder_label.setToolTip("Открыть раздел «Отчёты на бумаге»")
+        self.reminder_label.linkActivated.connect(lambda _link: self.show_section("printouts"))
+        self.statusBar().addWidget(self.reminder_label)
+        self.update_reminder()
+        printouts_view = self.views.get("printouts")
+        if isinstance(printouts_view, PrintoutsView):
+            printouts_view.changed.connect(self.update_reminder)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menu()
@@ -195,7 +209,8 @@ class MainWindow(QMainWindow):
         self.sections_menu = self.menuBar().addMenu("&Разделы")
         for number, section in enumerate(self.sections, start=1):
             action = QAction(section.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            if number <= 10:  # the tenth is Ctrl+0
+                action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))
             action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
             self.sections_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Справка")
@@ -216,6 +231,14 @@ class MainWindow(QMainWindow):
         short = self._services.settings.get("school_short_name")
         self.school_label.setText(short)
         self.setWindowTitle(f"{short} — Канцелярия школы" if short else "Канцелярия школы")
+
+    def update_reminder(self) -> None:
+        """Show (or hide) «Не вручены отчёты за неделю: K семей» in the status bar."""
+        text = reminder_text(self._services)
+        self.reminder_label.setText(
+            f"<a href='printouts' style='color:#b71c1c; text-decoration:none'>⚠ {text}</a>" if text else ""
+        )
+        self.reminder_label.setVisible(bool(text))
 
     def _update_idle_interval(self) -> None:
         if self._fixed_idle is None:

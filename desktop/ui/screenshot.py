@@ -41,6 +41,7 @@ DEMO_LOGINS: dict[str, str] = {
     "families": "secretary",
     "family-card": "secretary",
     "access": "secretary",
+    "printouts": "secretary",
 }
 
 

@@ -52,7 +52,7 @@ def test_the_right_password_opens_the_main_window_for_that_person(qtbot, nobody,
     qtbot.addWidget(window)
     window.show()
     assert "Пользователь: Иванова Наталья Сергеевна (секретарь)" in status_texts(window)
-    assert list_texts(window.nav) == ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки"]
+    assert list_texts(window.nav) == ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Календарь", "Настройки"]
 
 
 def test_start_up_prefills_the_login_and_shows_the_window(qtbot, demo_services, play_dialogs, monkeypatch):
@@ -81,7 +81,7 @@ def test_start_up_prefills_the_login_and_shows_the_window(qtbot, demo_services, 
     assert shown == [
         (
             "Пользователь: Соколова Елена Викторовна (директор)",
-            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки",
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Календарь", "Настройки",
              "Журнал событий"],
         )
     ]

@@ -32,24 +32,24 @@ def menu(window, title: str):  # type: ignore[no-untyped-def]
         ),
         (
             "director",
-            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки",
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Календарь", "Настройки",
              "Журнал событий"],
             "Соколова Елена Викторовна (директор)",
         ),
         (
             "deputy",
-            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки"],
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Календарь", "Настройки"],
             "Воронина Ирина Александровна (заместитель директора)",
         ),
         (
             "secretary",
-            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Календарь", "Настройки"],
+            ["Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Календарь", "Настройки"],
             "Иванова Наталья Сергеевна (секретарь)",
         ),
         ("agent", ["Заявки", "Календарь", "Настройки"], "Смирнова Ольга Павловна (исполнитель)"),
         (
             "epos_admin",
-            ["Семьи", "Доступ к дневнику", "Календарь", "Настройки"],
+            ["Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Календарь", "Настройки"],
             "Морозов Андрей Николаевич (администратор ЭПОС)",
         ),
     ],
@@ -159,7 +159,7 @@ def test_switch_user_closes_the_window_for_the_next_person(qtbot, user_window):
 @pytest.mark.parametrize("login", ["admin", "agent", "operator", "class_teacher"])
 def test_a_role_without_the_families_right_has_no_families_sections(user_window, login):
     window = user_window(login)
-    assert "families" not in window.views and "access" not in window.views
+    assert "families" not in window.views and "access" not in window.views and "printouts" not in window.views
     with pytest.raises(KeyError):
         window.show_section("families")
 

@@ -76,7 +76,8 @@ def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, 
     assert code == 1
     err = capsys.readouterr().err
     assert (
-        "Неизвестный раздел «journal». Доступные разделы: appeals, director, tickets, families, access, calendar, "
+        "Неизвестный раздел «journal». Доступные разделы: appeals, director, tickets, families, access, printouts, "
+        "calendar, "
         "settings, users, audit, appeal-card, ticket-card, family-card." in err
     )
     assert not out.exists()
@@ -122,6 +123,7 @@ def test_a_section_the_user_may_not_open_is_refused(qapp, demo_db, tmp_path, cap
         ("families", "secretary"),
         ("family-card", "secretary"),
         ("access", "secretary"),
+        ("printouts", "secretary"),
     ],
 )
 def test_the_appeal_views_are_saved_for_whoever_may_see_them(
