@@ -71,4 +71,7 @@ def fill_demo(services: Services) -> bool:
     from desktop.services.demo_families import fill_demo_families
 
     fill_demo_families(demo, actors)
+    from desktop.services.demo_grades import fill_demo_grades
+
+    fill_demo_grades(demo, actors)
     return True

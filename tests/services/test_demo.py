@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 from desktop.domain.access import ActorKind, Role
 from desktop.domain.appeals import Level, Status, Urgency
 from desktop.domain.families import Appendix, ApplicationStatus, CodeState, Handover, RefusalGround
+from desktop.domain.grades import DEFAULT_TERMS_TEXT
 from desktop.domain.tickets import Category, RefusalReason
 from desktop.domain.tickets import Status as TicketStatus
 from desktop.domain.tickets import Urgency as TicketUrgency
 from desktop.services.appeals import StepKind
-from desktop.domain.grades import DEFAULT_TERMS_TEXT
 from desktop.services.demo import DEMO_OVERRIDES, DEMO_PASSWORD, DEMO_PROFILE, DEMO_USERS, fill_demo
 from desktop.services.demo_tickets import DEMO_AGENTS
 from desktop.services.families import ApplicationFilter, StudentFilter
@@ -240,3 +240,19 @@ def test_fill_demo_leaves_a_half_filled_real_database_alone(services):
     assert services.settings.get("school_short_name") == "Гимназия № 1"
     assert services.settings.get("school_name") == ""
     assert services.calendar.overrides() == []
+
+
+def test_the_demo_has_this_weeks_marks_and_a_final_report_due(services):
+    from desktop.domain.grades import week_of
+    from desktop.store.models import Grade
+
+    fill_demo(services)
+    today = services.grades.today()
+    monday, sunday = week_of(today)
+    with services.ctx.transaction() as session:
+        week = session.scalars(select(Grade).where(Grade.day >= monday, Grade.day <= sunday)).all()
+        students = session.scalar(select(func.count(func.distinct(Grade.student_id))))
+    assert week and {g.attendance for g in week} <= {"", "Н", "Б"}
+    assert students == services.families.count(StudentFilter(studying=True))
+    finals = [p for p in services.grades.printouts() if p.kind == "final"]
+    assert len(finals) == 1 and finals[0].handed_at is None and finals[0].due_date > finals[0].period
