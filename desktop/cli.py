@@ -186,13 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_import_grades,
     )
     grades_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
-    grades_in = _command(
-        import_,
-        "grades",
-        "отметки и посещаемость из выгрузки электронного журнала; повторная загрузка не удваивает отметки",
-        _cmd_import_grades,
-    )
-    grades_in.add_argument("file", metavar="ФАЙЛ", help=".xlsx или .csv (UTF-8 или Windows-1251, разделитель ; или ,)")
 
     export = _command(commands, "export", "выгрузить журнал или отчёт в Excel", _cmd_export)
     export.add_argument("report", nargs="?", metavar="ОТЧЁТ", help="что выгрузить; список — --list")
@@ -608,10 +601,6 @@ def _cmd_import_tickets(args: argparse.Namespace) -> int:
 
 def _cmd_import_students(args: argparse.Namespace) -> int:
     return _import(args, lambda services: services.families_io)
-
-
-def _cmd_import_grades(args: argparse.Namespace) -> int:
-    return _import(args, lambda services: services.grades_io)
 
 
 def _cmd_import_grades(args: argparse.Namespace) -> int:

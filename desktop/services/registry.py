@@ -21,7 +21,6 @@ from desktop.services.families import FamiliesService
 from desktop.services.families_io import FamiliesExchange
 from desktop.services.grades import GradesService
 from desktop.services.grades_io import GradesExchange
-from desktop.services.grades_io import GradesExchange
 from desktop.services.settings import SettingsService
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
@@ -55,7 +54,6 @@ class Services:
     tickets: TicketsService
     families: FamiliesService
     grades: GradesService
-    grades_io: GradesExchange
     grades_io: GradesExchange
     families_io: FamiliesExchange
     tickets_io: TicketsExchange
@@ -121,7 +119,6 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         tickets=TicketsService(ctx, settings, calendar),
         families=FamiliesService(ctx, settings, calendar),
         grades=GradesService(ctx, settings, calendar),
-        grades_io=GradesExchange(ctx, settings, calendar),
         grades_io=GradesExchange(ctx, settings, calendar),
         families_io=FamiliesExchange(ctx, settings, calendar),
         tickets_io=TicketsExchange(ctx, settings, calendar),
