@@ -27,7 +27,15 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from desktop.domain.grades import Attendance
 from desktop.printing.fonts import Fonts, register_fonts
-from desktop.printing.forms import GOST_MARGINS, FormError, FormTemplate, build_pdf, content_width, fill, load_template
+from desktop.printing.forms import (
+    GOST_MARGINS,
+    FormError,
+    FormTemplate,
+    build_pdf,
+    content_width,
+    fill,
+    load_template,
+)
 
 if TYPE_CHECKING:
     from desktop.services.grades import WeeklyReport

@@ -37,9 +37,9 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from desktop.domain.grades import Attendance, average, mark_value, russian_number  # noqa: E402
-from desktop.printing.weekly_report import render_weekly_reports  # noqa: E402
-from desktop.services.grades import Entry, SubjectLine, WeeklyReport  # noqa: E402
+from desktop.domain.grades import Attendance, average, mark_value, russian_number
+from desktop.printing.weekly_report import render_weekly_reports
+from desktop.services.grades import Entry, SubjectLine, WeeklyReport
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 REPEATS = 3
