@@ -90,11 +90,11 @@ def week_items(services: Services, day: dt.date) -> tuple[list[PaperItem], tuple
     items: list[PaperItem] = []
     for p in grades.printouts(week_of=state.week_start):
         final = p.kind == FINAL
-        urgency = p.urgency
+        urgency, left = p.urgency, p.time_left
         if final and p.handed_at is None and urgency in (Urgency.ON_TRACK, Urgency.ONE_DAY):
-            urgency = Urgency.DUE_TODAY  # final marks: urgent until handed over (seed 004)
+            urgency, left = Urgency.DUE_TODAY, f"срочно, {left}"  # final marks: urgent until handed over (seed 004)
         items.append(PaperItem(p.student_id, p.student_name, p.class_name, final, p.title, p.due_date, urgency,
-                               p.time_left, p))  # fmt: skip
+                               left, p))  # fmt: skip
     unprinted = [entry for entry in state.pending if not isinstance(entry, PrintoutRow)]
     if unprinted:
         today = grades.today()

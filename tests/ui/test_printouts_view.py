@@ -128,8 +128,10 @@ def test_a_final_marks_report_is_urgent_until_handed_over(demo_services, familie
         session.add(Printout(student_id=families.students["paper"], kind=FINAL, period=dt.date(2026, 11, 23),
                              due_date=dt.date(2026, 11, 24), created_at=clock()))  # fmt: skip
     items, _summary = week_items(services, dt.date(2026, 11, 23))
-    assert items[0].final and items[0].student_name == "Зайцева Полина Игоревна"
-    assert items[0].urgency is Urgency.DUE_TODAY  # due the next working day: shown urgent
+    item = next(i for i in items if i.student_name == "Зайцева Полина Игоревна" and i.final)
+    assert items[0].final  # finals come first
+    assert item.urgency is Urgency.DUE_TODAY  # due the next working day: shown urgent
+    assert item.time_left == "срочно, 1 р.д."
 
 
 def test_the_model_is_a_sound_qt_model(qtmodeltester, demo_services, families):
@@ -165,3 +167,22 @@ def test_the_director_looks_but_does_not_act(user_window, families):
     view = user_window("director").show_section("printouts")
     assert view.model.rowCount() >= 2
     assert not view.hand_button.isVisible() and not view.print_button.isVisible()
+
+
+def test_the_weeks_batch_of_a_class_goes_to_the_preview_and_is_recorded(qtbot, user_window, families, play_dialogs):
+    view = user_window("secretary").show_section("printouts")
+    if view.print_glue is None:
+        pytest.skip("services.weekly_print is not there yet")
+    view.class_box.setCurrentIndex(view.class_box.findData("6А"))
+    shown: list[str] = []
+
+    def preview(dialog) -> None:  # type: ignore[no-untyped-def]
+        shown.append(dialog.windowTitle())
+        dialog.reject()
+
+    script = play_dialogs(preview)
+    click(qtbot, view.print_button)
+    assert script.seen == ["PrintPreviewDialog"]
+    assert "Отчёты недели 23.11.2026 — 6А" in shown[0]
+    row = row_of(view.model, "Зайцева Полина Игоревна")
+    assert view.model.index(row, P_STATE).data() == "напечатан 23.11, ждёт вручения"
