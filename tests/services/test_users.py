@@ -344,6 +344,28 @@ def _register_optout(services: Services, role: Role, out: Path) -> Callable[[], 
     return lambda: _assert(services.families.card(student_id, record_access=False).row.paper)
 
 
+@_guards(Action.GRADES_IMPORT)
+def _import_grades(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    register = out.with_suffix(".csv")
+    register.write_text(
+        "Класс;Ученик;Предмет;Дата;Отметка\n"
+        f"5А;Ученикова Мария {role.value};Математика;20.11.2026;5\n",
+        encoding="utf-8",
+    )
+    result = services.grades_io.import_file(register)
+    return lambda: _assert(result.added == 1)
+
+
+@_guards(Action.PRINTOUTS_MANAGE)
+def _record_printed(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    student_id, _rep = STAFF_FAMILIES[role]
+    services.grades.record_printed([student_id], dt.date(2026, 11, 23))
+    return lambda: _assert(
+        [(p.student_id, p.printed_by) for p in services.grades.printouts() if p.student_id == student_id]
+        == [(student_id, NAMES[role])]
+    )
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
@@ -372,7 +394,7 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
             newest = _events(staff.services)[-1]
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
             looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
-                     Action.TICKETS_EXPORT, Action.FAMILIES_VIEW)  # fmt: skip
+                     Action.TICKETS_EXPORT, Action.FAMILIES_VIEW, Action.PRINTOUTS_MANAGE)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
