@@ -198,9 +198,10 @@ class GradesService:
 
     def record_printed(self, student_ids: Sequence[int], day: dt.date) -> int:
         """Record the weekly reports of `day`'s week as printed now (a reprint keeps one record, with its new
-        time); returns how many."""
+        time), and the reports of final marks of that week not printed yet, which the weekly report lists; returns
+        how many weekly reports."""
         self._ctx.require(Action.PRINTOUTS_MANAGE)
-        monday, _sunday = rules.week_of(day)
+        monday, sunday = rules.week_of(day)
         due = rules.weekly_report_due(day, self._calendar.work_calendar())
         now = self._ctx.clock()
         with self._ctx.transaction(write=True) as session:
@@ -213,6 +214,15 @@ class GradesService:
                     session.add(row)
                 row.printed_at = now
                 row.printed_by = self._ctx.actor.name
+            # The week's report lists the week's final marks too: their reports are printed with it.
+            for final in session.scalars(
+                select(Printout).where(
+                    Printout.student_id.in_(student_ids), Printout.kind == FINAL, Printout.printed_at.is_(None),
+                    Printout.period >= monday, Printout.period <= sunday,
+                )
+            ):  # fmt: skip
+                final.printed_at = now
+                final.printed_by = self._ctx.actor.name
             self._ctx.record(session, ENTITY, monday.isoformat(), "print_weekly", None,
                              {"students": len(student_ids)}, kind="access")  # fmt: skip
         return len(student_ids)

@@ -219,6 +219,15 @@ def test_final_marks_of_a_student_on_paper_make_a_report_due_the_next_working_da
         (BELOVA, "final", dt.date(2026, 11, 20), dt.date(2026, 11, 23)),
     ]
     assert all(r.handed_at is None and r.printed_at is None for r in rows)
+    # The week's report lists the week's final marks: printing it prints that week's final report too.
+    belova = next(r.student_id for r in rows)
+    secretary.grades.record_printed([belova], dt.date(2026, 11, 18))
+    printed = {(r.kind, r.period): r.printed_at is not None for r in secretary.grades.printouts()}
+    assert printed == {
+        ("final", dt.date(2026, 11, 3)): False,  # another week
+        ("final", dt.date(2026, 11, 20)): True,
+        ("weekly", dt.date(2026, 11, 16)): True,
+    }
 
 
 def test_the_weekly_report_of_the_imported_week(secretary, school, tmp_path):
