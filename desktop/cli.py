@@ -246,7 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     email.add_argument("--out", required=True, metavar="ФАЙЛ.eml")
 
     shot = _command(commands, "screenshot", "снимок раздела программы в PNG (без окна на экране)", _cmd_screenshot)
-    shot.add_argument("--view", required=True, metavar="РАЗДЕЛ", help="раздел: appeals, appeal-card, director, tickets, ticket-card, calendar, settings, users, audit")
+    shot.add_argument(
+        "--view",
+        required=True,
+        metavar="РАЗДЕЛ",
+        help="раздел: appeals, appeal-card, director, tickets, ticket-card, families, family-card, access, "
+        "printouts, calendar, settings, users, audit",
+    )
     shot.add_argument("--out", required=True, metavar="ФАЙЛ.png")
     shot.add_argument("--size", default="1280x800", metavar="ШxВ", help="размер окна, по умолчанию 1280x800")
     return parser
