@@ -29,12 +29,11 @@ from desktop.domain.families import (
 )
 from desktop.domain.terms import email_problem, time_left
 from desktop.domain.tickets import Urgency
-from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ConflictError, ServiceError, ValidationError
 from desktop.services.files import FileIn, FileInfo, file_problem, load_file, store_file
 from desktop.services.numbers import next_number
-from desktop.services.settings import SettingsService
+from desktop.services.school import SchoolService
 from desktop.store.models import (
     AccessApplication,
     AccessCode,
@@ -248,17 +247,7 @@ class AccessSummary:
 # -- the service -------------------------------------------------------------------------------------------------------
 
 
-class FamiliesService:
-    def __init__(self, ctx: ServiceContext, settings: SettingsService, calendar: CalendarService) -> None:
-        self._ctx = ctx
-        self._settings = settings
-        self._calendar = calendar
-
-    def today(self) -> dt.date:
-        return self._settings.today()
-
-    def _local(self, moment: dt.datetime | None) -> dt.datetime | None:
-        return moment.astimezone(self._settings.timezone()).replace(tzinfo=None) if moment is not None else None
+class FamiliesService(SchoolService):
 
     # -- classes and students -------------------------------------------------------------------------------------
 

@@ -20,10 +20,8 @@ from desktop.domain.calendar import UnknownCalendarYear
 from desktop.domain.grades import Attendance, Term
 from desktop.domain.terms import time_left
 from desktop.domain.tickets import Urgency
-from desktop.services.calendar import CalendarService
-from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError, ValidationError
-from desktop.services.settings import SettingsService
+from desktop.services.school import SchoolService
 from desktop.store.models import Grade, Printout, Representative, SchoolClass, Student, StudentRepresentative
 
 ENTITY = "printout"
@@ -108,17 +106,7 @@ class WeekState:
     remind: bool = False
 
 
-class GradesService:
-    def __init__(self, ctx: ServiceContext, settings: SettingsService, calendar: CalendarService) -> None:
-        self._ctx = ctx
-        self._settings = settings
-        self._calendar = calendar
-
-    def today(self) -> dt.date:
-        return self._settings.today()
-
-    def _local(self, moment: dt.datetime | None) -> dt.datetime | None:
-        return moment.astimezone(self._settings.timezone()).replace(tzinfo=None) if moment is not None else None
+class GradesService(SchoolService):
 
     def terms(self, day: dt.date) -> list[Term]:
         return rules.parse_terms(self._settings.get("terms") or rules.DEFAULT_TERMS_TEXT, rules.school_year_start(day))

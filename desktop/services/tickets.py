@@ -32,12 +32,11 @@ from desktop.domain.tickets import (
     Terms,
     Urgency,
 )
-from desktop.services.calendar import CalendarService
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from desktop.services.files import FileIn, FileInfo, file_problem, load_file, store_file
 from desktop.services.numbers import next_number
-from desktop.services.settings import SettingsService
+from desktop.services.school import SchoolService
 from desktop.store.models import (
     AgentAbsence,
     AgentCategory,
@@ -241,22 +240,12 @@ class TicketSummary:
 # -- the service ---------------------------------------------------------------------------------------------------
 
 
-class TicketsService:
-    def __init__(self, ctx: ServiceContext, settings: SettingsService, calendar: CalendarService) -> None:
-        self._ctx = ctx
-        self._settings = settings
-        self._calendar = calendar
+class TicketsService(SchoolService):
 
     # -- context ------------------------------------------------------------------------------------------------
 
-    def today(self) -> dt.date:
-        return self._settings.today()
-
     def _calendar_rules(self) -> WorkCalendar:
         return self._calendar.work_calendar()
-
-    def _local(self, moment: dt.datetime | None) -> dt.datetime | None:
-        return moment.astimezone(self._settings.timezone()).replace(tzinfo=None) if moment is not None else None
 
     def _only_own(self) -> bool:
         """An agent who is neither the operator nor a manager sees only the tickets assigned to them."""
