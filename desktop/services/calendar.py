@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from desktop.domain.calendar import LAST_PUBLISHED_YEAR, UnknownCalendarYear, WorkCalendar
 from desktop.domain.access import Action
+from desktop.domain.calendar import LAST_PUBLISHED_YEAR, UnknownCalendarYear, WorkCalendar
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError
 from desktop.store.models import CalendarConfirmedYear, CalendarOverride

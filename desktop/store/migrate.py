@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from desktop.paths import migrations_dir
 
-
 #: Search indexes a migration makes by hand (FTS5 on SQLite, pg_trgm on PostgreSQL), which the models do not
 #: describe: autogenerate must neither drop nor report them.
 UNMODELLED_PREFIXES = ("appeals_fts", "ix_appeals_search_trgm")

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.access import Action
 from desktop.domain.families import Appendix, CodeState, RefusalGround
 from desktop.services.errors import ServiceError
-from desktop.services.families import CodeRow, ConsentView, NoConsent, RepresentativeView, StudentCard
+from desktop.services.families import CodeRow, ConsentView, RepresentativeView, StudentCard
 from desktop.services.registry import Services
 from desktop.ui.family_dialogs import (
     STATE_COLOURS,

@@ -7,7 +7,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.domain.tickets import Urgency
-from desktop.ui.access_view import A_CHILD, A_CONSENT, A_LEFT, A_NUMBER, C_CODE, AccessView, ApplicationsModel, masked
+from desktop.ui.access_view import (
+    A_CHILD,
+    A_CONSENT,
+    A_LEFT,
+    A_NUMBER,
+    C_CODE,
+    AccessView,
+    ApplicationsModel,
+    masked,
+)
 from desktop.ui.family_card import FamilyCardDialog
 from desktop.ui.urgency import LOOKS
 from tests.ui.families_data import Families, fill_families
