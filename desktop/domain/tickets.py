@@ -339,6 +339,12 @@ def urgency(status: Status, late: bool, due: dt.date | None, today: dt.date, cal
         return Urgency.LATE
     if due is None:
         return Urgency.ON_TRACK
+    return due_urgency(due, today, calendar)
+
+
+def due_urgency(due: dt.date, today: dt.date, calendar: WorkCalendar) -> Urgency:
+    """The urgency of anything due on a date, by the working days left: the queues of tickets, access applications
+    and paper reports share it."""
     if due < today:
         return Urgency.OVERDUE
     if due == today:

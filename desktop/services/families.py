@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import families as rules
 from desktop.domain.access import Action
-from desktop.domain.calendar import UnknownCalendarYear, WorkCalendar
+from desktop.domain.calendar import UnknownCalendarYear
 from desktop.domain.families import (
     Appendix,
     ApplicationStatus,
@@ -28,7 +28,7 @@ from desktop.domain.families import (
     Relation,
 )
 from desktop.domain.terms import email_problem, time_left
-from desktop.domain.tickets import Urgency
+from desktop.domain.tickets import Urgency, due_urgency
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ConflictError, ServiceError, ValidationError
 from desktop.services.files import FileIn, FileInfo, file_problem, load_file, store_file
@@ -461,7 +461,9 @@ class FamiliesService(SchoolService):
         self._ctx.require(Action.FAMILIES_VIEW)
         return self._application_rows(flt)
 
-    def _application_rows(self, flt: ApplicationFilter, ids: Sequence[int] | None = None) -> list[ApplicationRow]:
+    def _application_rows(
+        self, flt: ApplicationFilter, ids: Sequence[int] | None = None, student_id: int | None = None
+    ) -> list[ApplicationRow]:
         today = self.today()
         cal = self._calendar.work_calendar()
         query = (
@@ -473,6 +475,8 @@ class FamiliesService(SchoolService):
         )
         if ids is not None:
             query = query.where(AccessApplication.id.in_(ids))
+        if student_id is not None:
+            query = query.where(AccessApplication.student_id == student_id)
         if flt.status is not None:
             query = query.where(AccessApplication.status == flt.status.value)
         if flt.urgent:
@@ -489,7 +493,7 @@ class FamiliesService(SchoolService):
             status = ApplicationStatus(app.status)
             try:
                 if status is ApplicationStatus.WAITING:
-                    urgency = rules_urgency(app.due_date, today, cal)
+                    urgency = due_urgency(app.due_date, today, cal)
                     left = time_left(app.due_date, today, cal)
                 else:
                     urgency, left = Urgency.FINISHED, status.label.lower()
@@ -900,9 +904,7 @@ class FamiliesService(SchoolService):
             if record_access:
                 self._ctx.record(session, ENTITY_STUDENT, student.id, "open", kind="access")
         codes = self.codes(ids=self._code_ids(student.id))
-        applications = [
-            a for a in self._application_rows(ApplicationFilter(status=None)) if a.student_id == student.id
-        ]
+        applications = self._application_rows(ApplicationFilter(status=None), student_id=student.id)
         views = []
         for rep, relation in reps:
             own = consents.get(rep.id, [])
@@ -1033,14 +1035,6 @@ def representative_problems(data: RepresentativeInput) -> dict[str, str]:
     if len(data.address.strip()) > 300:
         problems["address"] = "Адрес длиннее 300 знаков."
     return problems
-
-
-def rules_urgency(due: dt.date, today: dt.date, cal: WorkCalendar) -> Urgency:
-    if due < today:
-        return Urgency.OVERDUE
-    if due == today:
-        return Urgency.DUE_TODAY
-    return Urgency.ONE_DAY if cal.working_days_between(today, due) <= 1 else Urgency.ON_TRACK
 
 
 def _start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:

@@ -19,7 +19,7 @@ from desktop.domain.access import Action
 from desktop.domain.calendar import UnknownCalendarYear
 from desktop.domain.grades import Attendance, Term
 from desktop.domain.terms import time_left
-from desktop.domain.tickets import Urgency
+from desktop.domain.tickets import Urgency, due_urgency
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.school import SchoolService
 from desktop.store.models import Grade, Printout, Representative, SchoolClass, Student, StudentRepresentative
@@ -285,7 +285,7 @@ class GradesService(SchoolService):
         for p, name, cls in rows:
             handed = p.handed_at is not None
             try:
-                urgency = Urgency.FINISHED if handed else _urgency(p.due_date, today, cal)
+                urgency = Urgency.FINISHED if handed else due_urgency(p.due_date, today, cal)
                 left = "вручён" if handed else time_left(p.due_date, today, cal)
             except UnknownCalendarYear:
                 urgency, left = Urgency.ON_TRACK, "календарь?"
@@ -322,14 +322,6 @@ class GradesService(SchoolService):
             else:
                 pending.append(p if p is not None else (sid, name, cls))
         return WeekState(monday, len(paper), handed, pending, remind=bool(pending) and day.weekday() >= rules.REMIND_FROM_WEEKDAY)
-
-
-def _urgency(due: dt.date, today: dt.date, cal: object) -> Urgency:
-    if due < today:
-        return Urgency.OVERDUE
-    if due == today:
-        return Urgency.DUE_TODAY
-    return Urgency.ONE_DAY if cal.working_days_between(today, due) <= 1 else Urgency.ON_TRACK  # type: ignore[attr-defined]
 
 
 def _report(
