@@ -70,6 +70,11 @@ class Action(StrEnum):
     OPTOUT_REGISTER = "optout.register"
     GRADES_IMPORT = "grades.import"
     PRINTOUTS_MANAGE = "printouts.manage"
+    SUPPORT_VIEW = "support.view"
+    SUPPORT_CREATE = "support.create"
+    SUPPORT_WORK = "support.work"
+    SUPPORT_EXPORT = "support.export"
+    SUPPORT_CONTACTS = "support.contacts"
 
     @property
     def label(self) -> str:
@@ -104,6 +109,11 @@ ACTION_LABELS: dict[Action, str] = {
     Action.OPTOUT_REGISTER: "регистрация заявлений об отказе от электронного дневника",
     Action.GRADES_IMPORT: "загрузка отметок и посещаемости из электронного журнала",
     Action.PRINTOUTS_MANAGE: "печать отчётов для семей и отметка о вручении",
+    Action.SUPPORT_VIEW: "просмотр запросов в поддержку ЭПОС",
+    Action.SUPPORT_CREATE: "приём запросов в поддержку ЭПОС",
+    Action.SUPPORT_WORK: "работа с запросами в поддержку ЭПОС (исправления, заявки в СТП)",
+    Action.SUPPORT_EXPORT: "выгрузка запросов в поддержку ЭПОС",
+    Action.SUPPORT_CONTACTS: "контакты администратора ЭПОС и СТП",
 }
 
 #: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
@@ -150,6 +160,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # report for families on paper and records who received it.
     Action.GRADES_IMPORT: frozenset({Role.DEPUTY, Role.SECRETARY, Role.EPOS_ADMIN}),
     Action.PRINTOUTS_MANAGE: frozenset({Role.DEPUTY, Role.SECRETARY}),
+    # seed 001: users reach the school's e-journal administrator through their class teacher, who brings the request
+    # (and sees only the ones they brought: the service narrows it); the administrator corrects and writes to СТП;
+    # the director and the deputy oversee. The contacts are the administrator's own, or the school's settings.
+    Action.SUPPORT_VIEW: frozenset({Role.EPOS_ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER}),
+    Action.SUPPORT_CREATE: frozenset({Role.EPOS_ADMIN, Role.CLASS_TEACHER}),
+    Action.SUPPORT_WORK: frozenset({Role.EPOS_ADMIN}),
+    Action.SUPPORT_EXPORT: frozenset({Role.EPOS_ADMIN, Role.DIRECTOR, Role.DEPUTY}),
+    Action.SUPPORT_CONTACTS: frozenset({Role.EPOS_ADMIN, Role.ADMIN, Role.DIRECTOR}),
 }
 
 #: What the built-in system actor (the periodic sweep) may do without a password.

@@ -22,6 +22,7 @@ from desktop.services.families_io import FamiliesExchange
 from desktop.services.grades import GradesService
 from desktop.services.grades_io import GradesExchange
 from desktop.services.settings import SettingsService
+from desktop.services.support import SupportService
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
 from desktop.services.users import UsersService
@@ -58,6 +59,7 @@ class Services:
     families_io: FamiliesExchange
     tickets_io: TicketsExchange
     weekly_print: WeeklyPrinter
+    support: SupportService
 
     @property
     def actor(self) -> Actor:
@@ -123,4 +125,5 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         families_io=FamiliesExchange(ctx, settings, calendar),
         tickets_io=TicketsExchange(ctx, settings, calendar),
         weekly_print=WeeklyPrinter(ctx, settings, calendar),
+        support=SupportService(ctx, settings, calendar),
     )

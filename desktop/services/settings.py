@@ -17,6 +17,12 @@ from sqlalchemy import select
 from desktop.domain.access import Action
 from desktop.domain.appeals import DEFAULT_ATTACHMENT_LIMIT_MIB, email_problem
 from desktop.domain.grades import DEFAULT_TERMS_TEXT
+from desktop.domain.support import (
+    DEFAULT_STP_EMAIL,
+    DEFAULT_STP_PHONE,
+    DEFAULT_STP_REMIND_DAYS,
+    DEFAULT_STP_WEB_FORM,
+)
 from desktop.services.context import ServiceContext
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.store.models import Setting
@@ -150,6 +156,34 @@ def _minutes(label: str, low: int, high: int, unit: str = "минут") -> Valid
     return check
 
 
+def _phone(label: str) -> Validator:
+    def check(value: str) -> str:
+        value = _SPACES.sub(" ", value).strip()
+        if not value:
+            return ""
+        digits = re.sub(r"\D", "", value)
+        if re.search(r"[^0-9+()\- ,доб.]", value) or not 5 <= len(digits) <= 20:
+            raise ValueError(f"«{label}»: укажите номер цифрами, например +7 (342) 123-45-67 или 89223339394.")
+        return value
+
+    return check
+
+
+YES, NO = "да", "нет"
+
+
+def _yes_no(label: str) -> Validator:
+    def check(value: str) -> str:
+        key = value.strip().casefold()
+        if key in {"да", "1", "true", "yes", "on", "вкл"}:
+            return YES
+        if key in {"нет", "0", "false", "no", "off", "выкл", ""}:
+            return NO
+        raise ValueError(f"«{label}»: укажите «да» или «нет».")
+
+    return check
+
+
 def _terms(value: str) -> str:
     """The school year's terms, «1 четверть: 01.09–26.10; …», checked (any school year will do for the check)."""
     from desktop.domain.grades import parse_terms
@@ -246,6 +280,85 @@ SPECS: tuple[SettingSpec, ...] = (
         default=lambda: str(DEFAULT_ATTACHMENT_LIMIT_MIB),
         hint="Файл, приложенный к обращению или к ответу, не может быть больше",
     ),
+    # seed 001: the responsible administrator's card and СТП's contacts, shown to staff and printed for class teachers.
+    SettingSpec(
+        "epos_admin_name",
+        "Администратор ЭПОС: ФИО",
+        _optional(_person_name("Администратор ЭПОС: ФИО")),
+        required=False,
+        hint="Ответственный за ЭПОС в школе: к нему классные руководители передают запросы",
+    ),
+    SettingSpec(
+        "epos_admin_room",
+        "Администратор ЭПОС: кабинет",
+        _optional(_text("Администратор ЭПОС: кабинет", 50)),
+        required=False,
+        hint="Например: каб. 314А",
+    ),
+    SettingSpec(
+        "epos_admin_phone", "Администратор ЭПОС: телефон", _phone("Администратор ЭПОС: телефон"), required=False
+    ),
+    SettingSpec(
+        "stp_phone",
+        "СТП ЭПОС: телефон",
+        _phone("СТП ЭПОС: телефон"),
+        required=False,
+        default=lambda: DEFAULT_STP_PHONE,
+    ),
+    SettingSpec(
+        "stp_email",
+        "СТП ЭПОС: электронная почта",
+        _optional(_email("СТП ЭПОС: электронная почта")),
+        required=False,
+        default=lambda: DEFAULT_STP_EMAIL,
+        hint="На этот адрес пишутся заявки в техническую поддержку",
+    ),
+    SettingSpec(
+        "stp_web_form",
+        "СТП ЭПОС: форма обратной связи",
+        _url("СТП ЭПОС: форма обратной связи"),
+        required=False,
+        default=lambda: DEFAULT_STP_WEB_FORM,
+    ),
+    SettingSpec(
+        "support_territory",
+        "Территория (для заявок в СТП)",
+        _optional(_text("Территория (для заявок в СТП)", 200)),
+        required=False,
+        hint="Обязательное поле заявки в СТП, например: Пермский край, г. Пермь",
+    ),
+    SettingSpec(
+        "support_holidays_delay",
+        "Праздники откладывают вступление исправлений ЭПОС в силу",
+        _yes_no("Праздники откладывают вступление исправлений ЭПОС в силу"),
+        required=False,
+        default=lambda: NO,
+        hint="«да» — исправление вступает в силу после 14:00 первого рабочего дня; «нет» — первого дня, кроме субботы "
+        "и воскресенья (как в регламенте)",
+    ),
+    SettingSpec(
+        "support_stp_remind_days",
+        "СТП: напомнить о заявке через, рабочих дней",
+        _minutes("СТП: напомнить о заявке через, рабочих дней", 1, 60, "рабочих дней"),
+        required=False,
+        default=lambda: str(DEFAULT_STP_REMIND_DAYS),
+        hint="Заявка, открытая в СТП дольше, выделяется в очереди",
+    ),
+)
+
+#: The settings the e-journal's administrator keeps themselves (seed 001: their contacts and СТП's).
+SUPPORT_KEYS = frozenset(
+    {
+        "epos_admin_name",
+        "epos_admin_room",
+        "epos_admin_phone",
+        "stp_phone",
+        "stp_email",
+        "stp_web_form",
+        "support_territory",
+        "support_holidays_delay",
+        "support_stp_remind_days",
+    }
 )
 
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
@@ -323,8 +436,14 @@ class SettingsService:
         return self.update({key: value})[key]
 
     def update(self, values: Mapping[str, str]) -> dict[str, str]:
-        """Check every value first, then store them all in one transaction: nothing is stored if one is wrong."""
-        self._ctx.require(Action.SETTINGS_EDIT)
+        """Check every value first, then store them all in one transaction: nothing is stored if one is wrong.
+
+        The support contacts may be changed by the e-journal's administrator too; everything else needs the right to
+        edit the school's settings."""
+        if values and set(values) <= SUPPORT_KEYS and self._ctx.may(Action.SUPPORT_CONTACTS):
+            pass
+        else:
+            self._ctx.require(Action.SETTINGS_EDIT)
         for key in values:
             if key not in SPEC_BY_KEY:
                 raise _unknown_key(key)

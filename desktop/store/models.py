@@ -560,3 +560,81 @@ class Printout(Base):
     handed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     handed_to: Mapped[str] = mapped_column(String(200), default="")
     handed_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SupportRequest(Base):
+    """A support request for the e-journal (seed 001): a user's problem brought by a class teacher, the school's
+    correction and when it takes effect, and the request to СТП with its number. Current state on the row."""
+
+    __tablename__ = "support_requests"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_support_requests_queue", "status", "next_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    received_date: Mapped[dt.date] = mapped_column(Date, index=True)  # in the school's time zone
+    full_name: Mapped[str] = mapped_column(String(200))
+    #: Name (folded) and date of birth: one e-journal user (domain `person_key`).
+    person_key: Mapped[str] = mapped_column(String(220), index=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    gosuslugi_email: Mapped[str] = mapped_column(String(200))
+    user_role: Mapped[str] = mapped_column(String(16))
+    class_name: Mapped[str] = mapped_column(String(8), default="")
+    brought_by: Mapped[str] = mapped_column(String(200))
+    brought_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    description: Mapped[str] = mapped_column(Text)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), nullable=True, index=True)
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("representatives.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    #: The moment the queue sorts by: the intake, the correction's effect, the СТП request; far future when finished.
+    next_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    corrected_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    effective_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    correction_note: Mapped[str] = mapped_column(Text, default="")
+    stp_subject: Mapped[str] = mapped_column(String(200), default="")
+    stp_problem: Mapped[str] = mapped_column(Text, default="")
+    stp_action: Mapped[str] = mapped_column(Text, default="")
+    stp_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    stp_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    stp_number: Mapped[str] = mapped_column(String(64), default="")
+    #: True while the request to СТП is open: at most one per person (the service refuses a second one).
+    stp_open: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    followups: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Number, name, e-mail, class, teacher, СТП number and description folded to lower case, for the search box.
+    search: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupportStep(Base):
+    """One step of a support request's history: intake, correction, check, request or follow-up to СТП, СТП's number
+    or answer, closing. A letter to СТП keeps the `.eml` written (as an attachment) so it can be saved again."""
+
+    __tablename__ = "support_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    status_from: Mapped[str] = mapped_column(String(16), default="")
+    status_to: Mapped[str] = mapped_column(String(16), default="")
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+
+
+class SupportFile(Base):
+    """A screenshot or video of a support request: brought at intake, or added with a step (a follow-up)."""
+
+    __tablename__ = "support_files"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id"), primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), primary_key=True)
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("support_steps.id"), nullable=True)

@@ -55,6 +55,11 @@ EXPECTED = {
     Action.OPTOUT_REGISTER: {Role.DEPUTY, Role.SECRETARY},
     Action.GRADES_IMPORT: {Role.DEPUTY, Role.SECRETARY, Role.EPOS_ADMIN},
     Action.PRINTOUTS_MANAGE: {Role.DEPUTY, Role.SECRETARY},
+    Action.SUPPORT_VIEW: {Role.EPOS_ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.CLASS_TEACHER},
+    Action.SUPPORT_CREATE: {Role.EPOS_ADMIN, Role.CLASS_TEACHER},
+    Action.SUPPORT_WORK: {Role.EPOS_ADMIN},
+    Action.SUPPORT_EXPORT: {Role.EPOS_ADMIN, Role.DIRECTOR, Role.DEPUTY},
+    Action.SUPPORT_CONTACTS: {Role.EPOS_ADMIN, Role.ADMIN, Role.DIRECTOR},
 }
 
 #: What the built-in system actor (the periodic sweep) may do.

@@ -27,6 +27,15 @@ GOOD = {
     "school_email": "school45@kurgan.example.ru",
     "terms": "1 четверть: 02.09–25.10; 2 четверть: 05.11–27.12; 3 четверть: 09.01–20.03; 4 четверть: 31.03–23.05",
     "appeal_attachment_mib": "15",
+    "epos_admin_name": "Широких Елена Александровна",
+    "epos_admin_room": "каб. 314А",
+    "epos_admin_phone": "89223339394",
+    "stp_phone": "+7 (800) 350-18-77",
+    "stp_email": "support-epos@permkrai.ru",
+    "stp_web_form": "https://edu-epos.permkrai.ru/support/support-form",
+    "support_territory": "Курганская область, г. Курган",
+    "support_holidays_delay": "да",
+    "support_stp_remind_days": "3",
 }
 
 PROFILE_KEYS = [

@@ -115,7 +115,7 @@ def test_a_foundation_database_keeps_its_events_through_the_users_migration(db_l
 
     opened = open_services(db_location, actor=Actor.bootstrap("x"), clock=clock)
     try:
-        assert migrate.current_revision(opened.engine) == migrate.head_revision() == "0007"
+        assert migrate.current_revision(opened.engine) == migrate.head_revision() == "0008"
         [row] = opened.audit.page()
         assert (row.at, row.actor, row.actor_login, row.kind, row.entity_id, row.after) == (
             dt.datetime(2026, 9, 1, 4, 0, tzinfo=dt.UTC),
