@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLineEdit, QVBoxLayout, QWidget
@@ -94,7 +96,10 @@ class ProfileForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, *, keys: Collection[str] | None = None
+    ) -> None:
+        """`keys` limits the form to those settings (in the order of SPECS): the support contacts' own dialog."""
         super().__init__(parent)
         self._services = services
         self._stored: dict[str, str] = {}
@@ -107,6 +112,8 @@ class ProfileForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for spec in SPECS:
+            if keys is not None and spec.key not in keys:
+                continue
             editor = self._make_editor(spec)
             error = ErrorLabel(self)
             box = QVBoxLayout()
@@ -159,7 +166,7 @@ class ProfileForm(QWidget):
 
     def reload(self) -> None:
         """Show what is stored, dropping unsaved edits."""
-        self._stored = self._services.settings.all()
+        self._stored = {k: v for k, v in self._services.settings.all().items() if k in self.editors}
         for key, value in self._stored.items():
             self.set_value(key, value)
         for error in self.errors.values():
