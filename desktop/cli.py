@@ -228,6 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
     weekly.add_argument("--all", dest="everyone", action="store_true", help="всех учеников, а не только на бумажных отчётах")
     weekly.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
 
+    support_notice = _command(
+        print_,
+        "support-notice",
+        "памятка классному руководителю: ошибки в работе ЭПОС, контакты администратора ЭПОС и СТП",
+        _cmd_print_support_notice,
+    )
+    support_notice.add_argument("--out", required=True, metavar="ФАЙЛ.pdf")
+
     optout = _actions(_command(commands, "optout", "заявления об отказе от электронного дневника"))
     optout_register = _command(
         optout,
@@ -563,6 +571,7 @@ EXPORTS: dict[str, str] = {
     "audit": "журнал событий: кто, когда, что изменил, открыл или выгрузил",
     "appeals": "реестр обращений: номера, даты, заявители, уровни, сроки, статусы, повторы, ответы",
     "tickets": "реестр заявок по инициативам: номера, даты, категории, сроки, подана ли в срок, исполнители, статусы",
+    "support": "реестр запросов в поддержку ЭПОС: номера, даты, пользователи, исправления, заявки в СТП, статусы",
 }
 
 
@@ -589,6 +598,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             count = services.appeals_io.export(Path(args.out), date_from=date_from, date_to=date_to)
         elif args.report == "tickets":
             count = services.tickets_io.export(Path(args.out), date_from=date_from, date_to=date_to)
+        elif args.report == "support":
+            from desktop.services.support import SupportFilter
+
+            flt = SupportFilter(date_from=date_from, date_to=date_to)
+            count = services.support_io.write_register(Path(args.out), flt)
         else:
             count = services.audit.export(Path(args.out), AuditFilter(date_from=date_from, date_to=date_to))
     finally:
@@ -703,6 +717,16 @@ def _cmd_print_weekly(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"Напечатано отчётов: {count}. Файл: {args.out}")
+    return EXIT_OK
+
+
+def _cmd_print_support_notice(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        path = services.support_io.write_notice(Path(args.out))
+    finally:
+        services.close()
+    print(f"Памятка классному руководителю об ошибках в работе ЭПОС сохранена: {path}")
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from desktop.services.grades import GradesService
 from desktop.services.grades_io import GradesExchange
 from desktop.services.settings import SettingsService
 from desktop.services.support import SupportService
+from desktop.services.support_io import SupportExchange
 from desktop.services.tickets import TicketsService
 from desktop.services.tickets_io import TicketsExchange
 from desktop.services.users import UsersService
@@ -60,6 +61,7 @@ class Services:
     tickets_io: TicketsExchange
     weekly_print: WeeklyPrinter
     support: SupportService
+    support_io: SupportExchange
 
     @property
     def actor(self) -> Actor:
@@ -126,4 +128,5 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         tickets_io=TicketsExchange(ctx, settings, calendar),
         weekly_print=WeeklyPrinter(ctx, settings, calendar),
         support=SupportService(ctx, settings, calendar),
+        support_io=SupportExchange(ctx, settings, calendar),
     )
