@@ -1,11 +1,12 @@
 """A plausible demo school to look at: profile, time zone, a few of the school's own calendar days, its staff and
-their appeals, initiative tickets and families register."""
+their appeals, initiative tickets, families register and support requests for the e-journal."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from desktop.domain.access import Actor, Role
+from desktop.domain.support import DEFAULT_STP_EMAIL, DEFAULT_STP_PHONE, DEFAULT_STP_WEB_FORM
 from desktop.services.calendar import OverrideKind
 from desktop.services.registry import Services
 
@@ -36,6 +37,14 @@ DEMO_PROFILE = {
     "ejournal_name": "АИС «Электронная школа»",
     "ejournal_url": "https://school.example.ru",
     "school_email": "school7@example.ru",
+    # seed 001: the e-journal's administrator, whom class teachers bring requests to, and СТП's contacts.
+    "epos_admin_name": "Морозов Андрей Николаевич",
+    "epos_admin_room": "каб. 314А",
+    "epos_admin_phone": "8 (3452) 50-12-34",
+    "stp_phone": DEFAULT_STP_PHONE,
+    "stp_email": DEFAULT_STP_EMAIL,
+    "stp_web_form": DEFAULT_STP_WEB_FORM,
+    "support_territory": "Тюменская область, г. Тюмень",
 }
 
 DEMO_OVERRIDES = (
@@ -74,4 +83,7 @@ def fill_demo(services: Services) -> bool:
     from desktop.services.demo_grades import fill_demo_grades
 
     fill_demo_grades(demo, actors)
+    from desktop.services.demo_support import fill_demo_support
+
+    fill_demo_support(demo, actors)
     return True

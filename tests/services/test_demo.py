@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+
 from sqlalchemy import func, select
 
 from desktop.domain.access import ActorKind, Role
 from desktop.domain.appeals import Level, Status, Urgency
 from desktop.domain.families import Appendix, ApplicationStatus, CodeState, Handover, RefusalGround
 from desktop.domain.grades import DEFAULT_TERMS_TEXT
+from desktop.domain.support import (
+    DEFAULT_STP_EMAIL,
+    DEFAULT_STP_PHONE,
+    DEFAULT_STP_REMIND_DAYS,
+    DEFAULT_STP_WEB_FORM,
+    UserRole,
+)
+from desktop.domain.support import Stage as SupportStage
+from desktop.domain.support import Status as SupportStatus
 from desktop.domain.tickets import Category, RefusalReason
 from desktop.domain.tickets import Status as TicketStatus
 from desktop.domain.tickets import Urgency as TicketUrgency
@@ -15,13 +27,21 @@ from desktop.services.appeals import StepKind
 from desktop.services.demo import DEMO_OVERRIDES, DEMO_PASSWORD, DEMO_PROFILE, DEMO_USERS, fill_demo
 from desktop.services.demo_tickets import DEMO_AGENTS
 from desktop.services.families import ApplicationFilter, StudentFilter
-from desktop.services.settings import DEFAULT_IDLE_LOCK_MINUTES
+from desktop.services.settings import DEFAULT_IDLE_LOCK_MINUTES, SPEC_BY_KEY
+from desktop.services.support import StepKind as SupportStepKind
 from desktop.store.models import Event
 
 
 def _event_count(services) -> int:
     with services.ctx.transaction() as session:
         return int(session.scalar(select(func.count()).select_from(Event)) or 0)
+
+
+def _support_count(services) -> int:
+    from desktop.store.models import SupportRequest
+
+    with services.ctx.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(SupportRequest)) or 0)
 
 
 def test_fill_demo_fills_an_empty_database_with_a_complete_profile(services):
@@ -35,7 +55,22 @@ def test_fill_demo_fills_an_empty_database_with_a_complete_profile(services):
         "idle_lock_minutes": str(DEFAULT_IDLE_LOCK_MINUTES),
         "appeal_attachment_mib": "10",
         "terms": DEFAULT_TERMS_TEXT,
+        "support_holidays_delay": "нет",
+        "support_stp_remind_days": str(DEFAULT_STP_REMIND_DAYS),
     }
+    # Every setting is either the demo's or its default; the support contacts are the demo school's own.
+    assert set(services.settings.all()) == set(SPEC_BY_KEY)
+    assert {k: v for k, v in services.settings.all().items() if k not in DEMO_PROFILE} == {
+        k: SPEC_BY_KEY[k].default() for k in SPEC_BY_KEY if k not in DEMO_PROFILE
+    }
+    contacts = services.support.contacts()
+    assert (contacts.admin_name, contacts.admin_room, contacts.admin_phone) == (
+        "Морозов Андрей Николаевич", "каб. 314А", "8 (3452) 50-12-34",
+    )  # fmt: skip
+    assert (contacts.stp_phone, contacts.stp_email, contacts.stp_web_form) == (
+        DEFAULT_STP_PHONE, DEFAULT_STP_EMAIL, DEFAULT_STP_WEB_FORM,
+    )  # fmt: skip
+    assert services.settings.get("support_territory") == "Тюменская область, г. Тюмень"
     assert services.settings.is_demo()
     assert [(o.day, o.kind, o.reason) for o in services.calendar.overrides()] == list(DEMO_OVERRIDES)
     # The demo school's own days show in its calendar.
@@ -193,12 +228,13 @@ def test_the_demo_has_families_in_every_state(services):
 
 def test_fill_demo_is_idempotent(services, clock):
     fill_demo(services)
-    settings, overrides, events, tickets, students = (
+    settings, overrides, events, tickets, students, support = (
         services.settings.all(),
         services.calendar.overrides(),
         _event_count(services),
         services.tickets.count(),
         services.families.count(StudentFilter(studying=None)),
+        _support_count(services),
     )
     clock.advance(days=1)
 
@@ -209,6 +245,7 @@ def test_fill_demo_is_idempotent(services, clock):
     assert _event_count(services) == events
     assert services.tickets.count() == tickets
     assert services.families.count(StudentFilter(studying=None)) == students
+    assert _support_count(services) == support
 
 
 def test_fill_demo_leaves_a_real_schools_profile_alone(services):
@@ -256,3 +293,70 @@ def test_the_demo_has_this_weeks_marks_and_a_final_report_due(services):
     assert students == services.families.count(StudentFilter(studying=True))
     finals = [p for p in services.grades.printouts() if p.kind == "final"]
     assert len(finals) == 1 and finals[0].handed_at is None and finals[0].due_date > finals[0].period
+
+
+def test_the_demo_has_support_requests_in_every_stage_and_letters_to_stp(services):
+    fill_demo(services)
+    admin = services.as_actor(services.users.authenticate("epos_admin", DEMO_PASSWORD)).support
+    rows = admin.page(limit=500)
+    assert 12 <= len(rows) <= 15
+    assert {row.stage for row in rows} == set(SupportStage)
+    assert {row.status for row in rows} == set(SupportStatus)
+    assert {row.role for row in rows} == set(UserRole)
+    # Numbers follow the days the requests came in.
+    assert [r.number for r in sorted(rows, key=lambda r: (r.received_at, r.number))] == sorted(
+        r.number for r in rows
+    )
+    # Corrected on Friday evening: the change takes effect on Monday after 14:00, which is still to come.
+    [waiting] = [row for row in rows if row.stage is SupportStage.WAITING_EFFECT]
+    assert waiting.standing == "изменения вступят в силу в понедельник 23.11 после 14:00"
+    assert admin.card(waiting.id).corrected_at.weekday() == 4  # type: ignore[union-attr]
+    # At СТП: one within the reminder's days, one longer; every request to СТП has СТП's number.
+    at_stp = [row for row in rows if row.stage is SupportStage.AT_STP]
+    assert sorted(row.urgency.value for row in at_stp) == ["on_track", "overdue"]
+    assert admin.summary().long_at_stp == 1
+    cards = {row.id: admin.card(row.id, record_access=False) for row in rows}
+    assert all(c.row.stp_number for c in cards.values() if c.row.stp_sent_at is not None)
+    assert any(c.followups and c.row.stage is SupportStage.AT_STP for c in cards.values())
+    # The same teacher's second request waits while his first one is open at СТП.
+    assert any(c.other_open_stp and c.row.status is SupportStatus.NEW for c in cards.values())
+    # Solved after a correction and after СТП; closed because the student left the school.
+    solved = [c for c in cards.values() if c.row.status is SupportStatus.SOLVED]
+    assert {any(h.kind is SupportStepKind.STP_SENT for h in c.history) for c in solved} == {True, False}
+    [closed] = [c for c in cards.values() if c.row.status is SupportStatus.CLOSED]
+    assert "выбыл из школы" in closed.close_note and "(выбыл)" in closed.register_link
+    # Students and parents of the families register are linked to it.
+    assert sum(c.register_link.startswith("Есть в реестре семей:") for c in cards.values()) >= 5
+    assert any("как представитель" in c.register_link for c in cards.values())
+    # Every request has its screenshots; one has a screen recording.
+    assert all(c.files for c in cards.values())
+    names = [f.name for c in cards.values() for f in c.files]
+    assert "скриншот_дневник.png" in names and "запись_экрана.mp4" in names
+    name, data = admin.attachment(
+        next(f.id for c in cards.values() for f in c.files if f.name.endswith(".png"))
+    )
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    # The steps were taken by the demo class teacher and the e-journal's administrator.
+    assert {h.actor for c in cards.values() for h in c.history} == {
+        "Белова Татьяна Юрьевна", "Морозов Андрей Николаевич",
+    }  # fmt: skip
+    # The letters to СТП are kept with the requests and open as e-mails with their attachments.
+    letters = [h for c in cards.values() for h in c.history if h.letter is not None]
+    assert {h.kind for h in letters} == {SupportStepKind.STP_SENT, SupportStepKind.FOLLOWUP}
+    with_video = None
+    for h in letters:
+        name, data = admin.letter(h.step_id)
+        assert name.endswith(".eml")
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        assert message["To"].addresses[0].addr_spec == DEFAULT_STP_EMAIL
+        attachments = [a.get_filename() for a in message.iter_attachments()]
+        assert attachments
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        assert "Тюменская область, г. Тюмень" in body and "Морозов Андрей Николаевич" in body
+        if "запись_экрана.mp4" in attachments:
+            with_video = message
+    assert with_video is not None
+    # The class teacher sees only the requests she brought.
+    teacher = services.as_actor(services.users.authenticate("class_teacher", DEMO_PASSWORD)).support
+    own = teacher.page(limit=500)
+    assert own and len(own) < len(rows) and {row.brought_by for row in own} == {"Белова Татьяна Юрьевна"}
