@@ -42,7 +42,7 @@ from desktop.services.errors import ConflictError, PermissionDenied, ServiceErro
 from desktop.services.files import FileIn, FileInfo, file_problem, load_file, store_file
 from desktop.services.numbers import next_number
 from desktop.services.school import SchoolService
-from desktop.services.settings import YES
+from desktop.services.settings import SUPPORT_KEYS, YES
 from desktop.store.models import (
     Attachment,
     Representative,
@@ -316,6 +316,15 @@ class SupportService(SchoolService):
             stp_web_form=s["stp_web_form"],
             school=s["school_short_name"] or s["school_name"],
         )
+
+    def set_contacts(self, values: dict[str, str]) -> dict[str, str]:
+        """The e-journal administrator keeps their own contacts and СТП's (seed 001): only the section's settings,
+        checked and recorded by the settings; returns them as stored."""
+        self._ctx.require(Action.SUPPORT_CONTACTS)
+        foreign = sorted(set(values) - SUPPORT_KEYS)
+        if foreign:
+            raise ServiceError(f"Это не настройки раздела «Поддержка ЭПОС»: {', '.join(foreign)}.")
+        return self._settings.update(values)
 
     # -- intake ------------------------------------------------------------------------------------------------------
 
@@ -865,11 +874,16 @@ class SupportService(SchoolService):
             return session.scalar(query)
 
     def _long_threshold(self, today: dt.date) -> dt.date | None:
-        """The latest sending date that has been open at СТП for the reminder's working days by `today`."""
+        """The latest sending date that has been open at СТП for the reminder's working days by `today`.
+
+        Open for n working days means n working days in (sent, today] (`rules.stp_days_open`): sent before the
+        n-th working day counting back from today (the last working day up to today being the first), so a request
+        sent on a day off counts like one sent on the working day before it."""
         cal = self._calendar_rules()
         try:
             last_working = cal.subtract_working_days(today, 0)
-            return cal.subtract_working_days(last_working, self._remind_days())
+            nth = cal.subtract_working_days(last_working, max(self._remind_days(), 1) - 1)
+            return nth - dt.timedelta(days=1)
         except UnknownCalendarYear:
             return None
 
@@ -934,7 +948,8 @@ class SupportService(SchoolService):
             return [self._row(r, cal, now, remind) for r in session.scalars(query)]
 
     def rows_for_export(self, flt: SupportFilter = SupportFilter()) -> list[tuple[SupportRow, SupportRequest]]:
-        """Every row of a filter with its stored record (for the register), oldest first."""
+        """Every row of a filter with its stored record (for the register), oldest first. Not recorded here: the
+        caller that takes the rows out of the program records the export (`SupportExchange.export`)."""
         self._ctx.require(Action.SUPPORT_EXPORT)
         query = select(SupportRequest).where(*self.conditions(flt)).order_by(SupportRequest.received_at, SupportRequest.id)
         cal, now, remind = self._calendar_rules(), self._now_local(), self._remind_days()

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from desktop.domain.access import PERMISSIONS, Action, Actor, ActorKind, Role
 from desktop.domain.appeals import Delivery, Rubric, Status
 from desktop.domain.families import Appendix, RefusalGround, Relation
+from desktop.domain.support import Status as SupportStatus
+from desktop.domain.support import UserRole
 from desktop.domain.tickets import Category
 from desktop.domain.tickets import Status as TicketStatus
 from desktop.services import users as users_module
@@ -25,7 +27,9 @@ from desktop.services.calendar import OverrideKind
 from desktop.services.demo import DEMO_USERS
 from desktop.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, ValidationError
 from desktop.services.families import RepresentativeInput
+from desktop.services.files import FileIn
 from desktop.services.registry import Services, open_services
+from desktop.services.support import SupportInput
 from desktop.services.tickets import TicketInput
 from desktop.services.users import WRONG_CREDENTIALS
 from desktop.store.db import resolve_location
@@ -79,6 +83,21 @@ class Staff:
     agent_id: int = 0
     #: A student of the school with one representative, per role: for the families' actions.
     families: dict[Role, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    #: A new support request for the e-journal per role, brought by the class teacher: for the administrator's step.
+    support: dict[Role, int] = dataclasses.field(default_factory=dict)
+
+
+def _support_input(role: Role) -> SupportInput:
+    return SupportInput(
+        f"Пользователев Иван {role.value}",
+        dt.date(2013, 4, 1 + list(Role).index(role)),
+        f"user.{role.value}@mail.ru",
+        UserRole.STUDENT,
+        "6А",
+        NAMES[Role.CLASS_TEACHER],
+        f"Не видит оценки ({role.value})",
+        (FileIn("Скриншот.png", b"\x89PNG screenshot " + role.value.encode()),),
+    )
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -120,7 +139,9 @@ def staff(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                 student_id, RepresentativeInput(f"Родителева Анна {role.value}", Relation.MOTHER)
             )
             families[role] = (student_id, rep_id)
-        yield Staff(services, clock, actors, folder, appeals, tickets, agent_id, families)
+        teacher = services.as_actor(actors[Role.CLASS_TEACHER])
+        support = {role: teacher.support.create(_support_input(role)).id for role in Role}
+        yield Staff(services, clock, actors, folder, appeals, tickets, agent_id, families, support)
     finally:
         services.close()
 
@@ -366,6 +387,44 @@ def _record_printed(services: Services, role: Role, out: Path) -> Callable[[], N
     )
 
 
+STAFF_SUPPORT: dict[Role, int] = {}
+
+
+@_guards(Action.SUPPORT_VIEW)
+def _view_support(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    rows = services.support.page()
+    card = services.support.card(rows[0].id)
+    return lambda: _assert(card.number == rows[0].number and services.support.count() == len(rows) > 0)
+
+
+@_guards(Action.SUPPORT_CREATE)
+def _create_support(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    card = services.support.create(_support_input(role))
+    return lambda: _assert(card.row.status is SupportStatus.NEW and card.row.brought_by == NAMES[Role.CLASS_TEACHER])
+
+
+@_guards(Action.SUPPORT_WORK)
+def _correct_support(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    request_id = STAFF_SUPPORT[role]
+    services.support.correct(request_id)
+    return lambda: _assert(
+        services.support.card(request_id, record_access=False).row.status is SupportStatus.CORRECTED
+    )
+
+
+@_guards(Action.SUPPORT_EXPORT)
+def _export_support(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    written = services.support_io.export(out)
+    return lambda: _assert(written == out and out.is_file() and out.stat().st_size > 0)
+
+
+@_guards(Action.SUPPORT_CONTACTS)
+def _edit_support_contacts(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    room = f"каб. {list(Role).index(role) + 1}"
+    services.support.set_contacts({"epos_admin_room": room})
+    return lambda: _assert(services.support.contacts().admin_room == room)
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
@@ -382,6 +441,7 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
     STAFF_TICKETS.update(staff.tickets)
     STAFF_AGENT["id"] = staff.agent_id
     STAFF_FAMILIES.update(staff.families)
+    STAFF_SUPPORT.update(staff.support)
     services = staff.services.as_actor(actor)
     out = staff.out / f"audit-{role.value}-{action.value}.xlsx"
     staff.clock.advance(minutes=1)
@@ -394,7 +454,8 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
             newest = _events(staff.services)[-1]
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
             looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
-                     Action.TICKETS_EXPORT, Action.FAMILIES_VIEW, Action.PRINTOUTS_MANAGE)  # fmt: skip
+                     Action.TICKETS_EXPORT, Action.FAMILIES_VIEW, Action.PRINTOUTS_MANAGE, Action.SUPPORT_VIEW,
+                     Action.SUPPORT_EXPORT)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
