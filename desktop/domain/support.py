@@ -223,7 +223,7 @@ def stp_problems(req: StpRequest) -> dict[str, str]:
         elif key in ("problem", "action") and len(value) > MAX_DESCRIPTION:
             p[key] = f"«{label}»: не длиннее {MAX_DESCRIPTION} знаков (сейчас {len(value)})."
     if req.files < 1:
-        p["files"] = "Приложите скриншот экрана или видео, подтверждающие ошибку."
+        p["files"] = f"Не приложен файл «{STP_LABELS['files']}»: приложите скриншот экрана или видео."
     return p
 
 

@@ -51,7 +51,9 @@ from desktop.store.models import (
     SupportFile,
     SupportRequest,
     SupportStep,
+    User,
 )
+from desktop.store.models import UserRole as UserRoleRow
 
 ENTITY = "support"
 MAX_FILES = 10
@@ -383,7 +385,11 @@ class SupportService(SchoolService):
                 user_role=data.role.value,
                 class_name=data.class_name.strip().upper().replace(" ", ""),
                 brought_by=" ".join(data.brought_by.split()),
-                brought_by_id=self._ctx.actor.user_id if Role.CLASS_TEACHER in self._ctx.actor.roles else None,
+                brought_by_id=(
+                    self._ctx.actor.user_id
+                    if Role.CLASS_TEACHER in self._ctx.actor.roles
+                    else _class_teacher_id(session, data.brought_by)
+                ),
                 description=data.description.strip(),
                 student_id=student_id,
                 representative_id=representative_id,
@@ -547,6 +553,10 @@ class SupportService(SchoolService):
                     + (f" (№ {req.stp_number})" if req.stp_number else "")
                     + ": добавьте к ней дополнение, а не новую заявку."
                 )
+            if session.get_bind().dialect.name == "postgresql":
+                # Two requests of one person sent at once from two PCs: the second waits here and then sees the first
+                # (SQLite's write lock, taken at the start of this transaction, serialises them already).
+                session.execute(select(func.pg_advisory_xact_lock(func.hashtext(req.person_key))))
             others = _open_stp(session, req.person_key, req.id)
             if others:
                 first = others[0]
@@ -969,7 +979,7 @@ class SupportService(SchoolService):
 
             own = [SupportRequest.brought_by_id == self._ctx.actor.user_id] if self._only_own() else []
             now = self._ctx.clock()
-            by_stage = {st: n(*own, _stage_condition(st, now)) for st in Stage if st is not Stage.DONE}
+            by_stage: dict[Stage, int] = {st: n(*own, _stage_condition(st, now)) for st in Stage if st is not Stage.DONE}
             threshold = self._long_threshold(self.today())
             long = n(
                 *own,
@@ -1115,6 +1125,22 @@ def _open_stp(session: Session, key: str, except_id: int | None) -> list[OpenStp
         OpenStp(r.id, r.number, r.stp_number, r.stp_sent_on)
         for r in session.scalars(query.order_by(SupportRequest.stp_sent_at))
     ]
+
+
+def _class_teacher_id(session: Session, name: str) -> int | None:
+    """The class teacher among the program's users who brought a request the administrator took in for them (by name),
+    so that they see it too; None when no such user, or several of that name."""
+    key = name_key(name)
+    found = [
+        user_id
+        for user_id, full_name in session.execute(
+            select(User.id, User.full_name)
+            .join(UserRoleRow, UserRoleRow.user_id == User.id)
+            .where(UserRoleRow.role == Role.CLASS_TEACHER.value, User.active.is_(True))
+        ).all()
+        if name_key(full_name) == key
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _register_link(

@@ -781,3 +781,12 @@ def test_contacts_come_from_the_settings(staff, school):
 def _settings_events(services: Services) -> list[Event]:
     with services.ctx.transaction() as session:
         return list(session.scalars(select(Event).where(Event.entity == "settings").order_by(Event.id)))
+
+
+def test_a_request_the_administrator_takes_in_for_a_class_teacher_is_seen_by_that_teacher(staff, school):
+    brought = staff["admin"].support.create(intake(brought_by=NAMES["teacher"].upper()))
+    nobody = staff["admin"].support.create(intake(full_name="Петров Пётр Ильич", brought_by="Иванова Анна Петровна"))
+    teacher = staff["teacher"]
+    assert teacher.support.find(brought.number) == brought.id
+    assert teacher.support.find(nobody.number) is None
+    assert staff["teacher2"].support.find(brought.number) is None
