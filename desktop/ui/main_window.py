@@ -36,6 +36,7 @@ from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.printouts_view import PrintoutsView, reminder_text
 from desktop.ui.settings_view import SettingsView
+from desktop.ui.support_view import SupportView
 from desktop.ui.sweeper import Sweeper, SweepOutcome
 from desktop.ui.tickets_view import TicketsView
 from desktop.ui.users_view import UsersView
@@ -55,7 +56,8 @@ class Section:
     needs: Action | None = None
 
 
-#: The sections in the order of the navigation list; later issues add theirs here.
+#: The sections in the order of the navigation list; later issues add theirs here. Ctrl+1 … Ctrl+9, Ctrl+0 open the
+#: first ten a person sees: no role sees more than ten (the director sees ten), only the set-up person with every right.
 SECTIONS: tuple[Section, ...] = (
     Section("appeals", "Обращения", AppealsView, Action.APPEALS_VIEW),
     Section("director", "Директору", DirectorView, Action.APPEALS_VIEW),
@@ -63,6 +65,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("families", "Семьи", FamiliesView, Action.FAMILIES_VIEW),
     Section("access", "Доступ к дневнику", AccessView, Action.FAMILIES_VIEW),
     Section("printouts", "Отчёты на бумаге", PrintoutsView, Action.FAMILIES_VIEW),
+    Section("support", "Поддержка ЭПОС", SupportView, Action.SUPPORT_VIEW),
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
     Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),
@@ -148,6 +151,10 @@ class MainWindow(QMainWindow):
         settings_view.profile_saved.connect(self._update_title)
         settings_view.profile_saved.connect(calendar_view.refresh)  # the time zone decides what "today" is
         settings_view.profile_saved.connect(self._update_idle_interval)
+        support_view = self.views.get("support")
+        if isinstance(support_view, SupportView):
+            support_view.open_settings.connect(lambda: self.show_section("settings"))
+            settings_view.profile_saved.connect(support_view.show_contacts)  # the contacts are settings
         director_view = self.views.get("director")
         if isinstance(director_view, DirectorView) and "appeals" in self.views:
             director_view.open_queue.connect(self.show_appeals)

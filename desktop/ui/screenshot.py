@@ -17,6 +17,7 @@ from desktop.services.appeals import AppealFilter, SortKey  # noqa: E402
 from desktop.services.errors import PermissionDenied, ServiceError  # noqa: E402
 from desktop.services.families import StudentFilter  # noqa: E402
 from desktop.services.registry import Services  # noqa: E402
+from desktop.services.support import SupportFilter, SupportSort  # noqa: E402
 from desktop.services.tickets import TicketFilter, TicketSort  # noqa: E402
 from desktop.ui.main_window import MIN_SIZE, SECTIONS, MainWindow  # noqa: E402
 
@@ -25,9 +26,15 @@ EXTRA_VIEWS: dict[str, Action] = {
     "appeal-card": Action.APPEALS_VIEW,
     "ticket-card": Action.TICKETS_VIEW,
     "family-card": Action.FAMILIES_VIEW,
+    "support-card": Action.SUPPORT_VIEW,
 }
 #: The section shown under each card.
-CARD_SECTIONS: dict[str, str] = {"appeal-card": "appeals", "ticket-card": "tickets", "family-card": "families"}
+CARD_SECTIONS: dict[str, str] = {
+    "appeal-card": "appeals",
+    "ticket-card": "tickets",
+    "family-card": "families",
+    "support-card": "support",
+}
 VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS) + tuple(EXTRA_VIEWS)
 #: The smallest snapshot: the main window's own minimum size.
 SMALLEST: tuple[int, int] = MIN_SIZE
@@ -42,6 +49,8 @@ DEMO_LOGINS: dict[str, str] = {
     "family-card": "secretary",
     "access": "secretary",
     "printouts": "secretary",
+    "support": "epos_admin",
+    "support-card": "epos_admin",
 }
 
 
@@ -105,6 +114,22 @@ def interesting_family(services: Services) -> int | None:
     return max(scored, key=lambda i: scored[i])
 
 
+def interesting_support(services: Services) -> int | None:
+    """A support request worth showing on a card: at СТП with follow-ups and letters, a long history; else any."""
+    support = services.support
+    candidates: dict[int, int] = {}
+    for row in support.page(SupportFilter(), sort=SupportSort.RECEIVED, descending=True, limit=40):
+        card = support.card(row.id, record_access=False)  # only looked at here: not an opening to record
+        letters = sum(1 for e in card.history if e.letter is not None)
+        candidates[row.id] = (
+            len(card.history) + 3 * letters + 2 * card.followups + (4 if row.stp_open else 0)
+            + (2 if card.corrected_at is not None else 0) + (3 if not row.status.final else 0)
+        )
+    if candidates:
+        return max(candidates, key=lambda request_id: candidates[request_id])
+    return None
+
+
 def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
     """Show the main window on section `view` at `size` and save what it looks like to `out`."""
     from desktop.app import make_application
@@ -138,6 +163,13 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
                 if student_id is None:
                     raise ServiceError("В реестре нет семей: снимок карточки сделать не с чего.")
                 card = FamilyCardDialog(services, student_id, window)
+            elif view == "support-card":
+                from desktop.ui.support_card import SupportCardDialog
+
+                request_id = interesting_support(services)
+                if request_id is None:
+                    raise ServiceError("В базе нет запросов в поддержку ЭПОС: снимок карточки сделать не с чего.")
+                card = SupportCardDialog(services, request_id, window)
             else:
                 from desktop.ui.ticket_card import TicketCardDialog
 

@@ -1,4 +1,4 @@
-"""How a queue row's urgency looks (an appeal's or an initiative ticket's): a soft row colour, a small drawn icon and
+"""How a queue row's urgency looks (an appeal's, an initiative ticket's or a support request's): a soft row colour, a small drawn icon and
 words, and the legend that explains them.
 
 The two queues' urgencies are separate enums whose shared values (on_track, one_day, due_today, overdue, answered)
@@ -14,10 +14,12 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QP
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.domain.appeals import Urgency
+from desktop.domain.support import Urgency as SupportUrgency
 from desktop.domain.tickets import Urgency as TicketUrgency
 
-#: Either queue's urgency; both are StrEnums, so a ticket's «on_track» finds the appeal's look of that value.
-AnyUrgency = Urgency | TicketUrgency
+#: Any queue's urgency; all are StrEnums, so a ticket's or a support request's «on_track» finds the appeal's look of
+#: that value.
+AnyUrgency = Urgency | TicketUrgency | SupportUrgency
 
 
 @dataclass(frozen=True)
@@ -62,18 +64,41 @@ TICKET_LEGEND_ORDER = (
 )
 #: Where a ticket's legend words differ from the appeal's look of the same value.
 TICKET_LEGEND_WORDS: dict[TicketUrgency, str] = {TicketUrgency.FINISHED: "завершена"}
+#: The support requests' legend (seed 001): waiting for something not late, the administrator's turn, open at СТП
+#: too long, finished. The same looks as the other queues, their own words.
+SUPPORT_LEGEND_ORDER = (
+    SupportUrgency.ON_TRACK,
+    SupportUrgency.DUE_TODAY,
+    SupportUrgency.OVERDUE,
+    SupportUrgency.ANSWERED,
+)
+SUPPORT_LEGEND_WORDS: dict[SupportUrgency, str] = {
+    SupportUrgency.ON_TRACK: "ждёт (в срок)",
+    SupportUrgency.DUE_TODAY: "нужно действие",
+    SupportUrgency.OVERDUE: "долго в СТП",
+    SupportUrgency.ANSWERED: "завершено",
+}
+#: A support request's urgency as a sentence (the support enum has no labels of its own).
+SUPPORT_URGENCY_TEXTS: dict[SupportUrgency, str] = {
+    SupportUrgency.ON_TRACK: "ждёт: в срок",
+    SupportUrgency.DUE_TODAY: "нужно действие администратора",
+    SupportUrgency.OVERDUE: "открыт в СТП дольше, чем положено",
+    SupportUrgency.ANSWERED: "завершён",
+}
 
 
 def legend_text(urgency: AnyUrgency) -> str:
     """The legend's short words for `urgency`, as its own queue says them."""
     if isinstance(urgency, TicketUrgency) and urgency in TICKET_LEGEND_WORDS:
         return TICKET_LEGEND_WORDS[urgency]
+    if isinstance(urgency, SupportUrgency):
+        return SUPPORT_LEGEND_WORDS[urgency]
     return LOOKS[urgency].legend
 
 
 def urgency_text(urgency: AnyUrgency) -> str:
     """«Срок сегодня»: the urgency's words as a sentence starts."""
-    label = urgency.label
+    label = SUPPORT_URGENCY_TEXTS[urgency] if isinstance(urgency, SupportUrgency) else urgency.label
     return label[:1].upper() + label[1:]
 
 
