@@ -75,6 +75,8 @@ class Action(StrEnum):
     SUPPORT_WORK = "support.work"
     SUPPORT_EXPORT = "support.export"
     SUPPORT_CONTACTS = "support.contacts"
+    FAMILIES_EXPORT = "families.export"
+    REPORTS_SUMMARY = "reports.summary"
 
     @property
     def label(self) -> str:
@@ -114,6 +116,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUPPORT_WORK: "работа с запросами в поддержку ЭПОС (исправления, заявки в СТП)",
     Action.SUPPORT_EXPORT: "выгрузка запросов в поддержку ЭПОС",
     Action.SUPPORT_CONTACTS: "контакты администратора ЭПОС и СТП",
+    Action.FAMILIES_EXPORT: "выгрузка журналов семей (коды доступа, отказы от дневника, вручение отчётов)",
+    Action.REPORTS_SUMMARY: "сводный отчёт за период",
 }
 
 #: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
@@ -168,6 +172,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SUPPORT_WORK: frozenset({Role.EPOS_ADMIN}),
     Action.SUPPORT_EXPORT: frozenset({Role.EPOS_ADMIN, Role.DIRECTOR, Role.DEPUTY}),
     Action.SUPPORT_CONTACTS: frozenset({Role.EPOS_ADMIN, Role.ADMIN, Role.DIRECTOR}),
+    # Registers sent to the municipal body and the quarter's "how many, how fast": the office and its heads.
+    Action.FAMILIES_EXPORT: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
+    Action.REPORTS_SUMMARY: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
 }
 
 #: What the built-in system actor (the periodic sweep) may do without a password.

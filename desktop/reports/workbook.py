@@ -23,6 +23,10 @@ DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 DATE_FORMAT = "DD.MM.YYYY"
 
 
+class ExportCancelled(Exception):
+    """Raised by a progress callback to stop writing: the half-written file is removed, nothing replaces a good one."""
+
+
 @dataclass(frozen=True)
 class Column:
     """A column: its header (a contract for those who read the file), its width in characters, its format."""

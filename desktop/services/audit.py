@@ -45,6 +45,8 @@ ENTITY_LABELS = {
     "grades_import": "отметки: загрузка из электронного журнала",
     "printout": "отчёт на бумаге",
     "support": "запрос в поддержку ЭПОС",
+    "summary": "сводный отчёт за период",
+    "reports": "отчёты",
 }
 
 ACTION_LABELS = {

@@ -21,6 +21,7 @@ from desktop.services.families import FamiliesService
 from desktop.services.families_io import FamiliesExchange
 from desktop.services.grades import GradesService
 from desktop.services.grades_io import GradesExchange
+from desktop.services.reports import ReportsService
 from desktop.services.settings import SettingsService
 from desktop.services.support import SupportService
 from desktop.services.support_io import SupportExchange
@@ -62,6 +63,7 @@ class Services:
     weekly_print: WeeklyPrinter
     support: SupportService
     support_io: SupportExchange
+    reports: ReportsService
 
     @property
     def actor(self) -> Actor:
@@ -110,7 +112,7 @@ def open_services(
 def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> Services:
     settings = SettingsService(ctx)
     calendar = CalendarService(ctx)
-    return Services(
+    built = Services(
         location=location,
         engine=engine,
         ctx=ctx,
@@ -129,4 +131,7 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         weekly_print=WeeklyPrinter(ctx, settings, calendar),
         support=SupportService(ctx, settings, calendar),
         support_io=SupportExchange(ctx, settings, calendar),
+        reports=ReportsService(ctx, settings, calendar),
     )
+    built.reports.bind(built)
+    return built

@@ -60,6 +60,8 @@ EXPECTED = {
     Action.SUPPORT_WORK: {Role.EPOS_ADMIN},
     Action.SUPPORT_EXPORT: {Role.EPOS_ADMIN, Role.DIRECTOR, Role.DEPUTY},
     Action.SUPPORT_CONTACTS: {Role.EPOS_ADMIN, Role.ADMIN, Role.DIRECTOR},
+    Action.FAMILIES_EXPORT: {Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY},
+    Action.REPORTS_SUMMARY: {Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY},
 }
 
 #: What the built-in system actor (the periodic sweep) may do.
