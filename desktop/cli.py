@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="РАЗДЕЛ",
         help="раздел: appeals, appeal-card, director, tickets, ticket-card, families, family-card, access, "
-        "printouts, support, support-card, calendar, settings, users, audit",
+        "printouts, support, support-card, reports, calendar, settings, users, audit",
     )
     shot.add_argument("--out", required=True, metavar="ФАЙЛ.png")
     shot.add_argument("--size", default="1280x800", metavar="ШxВ", help="размер окна, по умолчанию 1280x800")
