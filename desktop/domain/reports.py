@@ -42,10 +42,16 @@ class LevelStay:
         return self.end in (StayEnd.ANSWERED, StayEnd.FORWARDED)
 
     def on_time(self) -> bool:
-        """Answered or forwarded at this level within its term."""
+        """Answered or forwarded at this level within its term. The term ends at 24:00 of its last day, which is
+        `due_at` itself: a decision at that very moment is late (the appeal has already passed up, seed 000 §2), as
+        in `appeals.is_on_time`."""
         if not self.handled() or self.ended_at is None:
             return False
-        return self.due_at is None or self.ended_at <= self.due_at
+        return ap.is_on_time(self.due_at, self.ended_at)
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """Still open at `now` with its term over (the term ends at `due_at`, as the sweep reads it)."""
+        return self.end is StayEnd.OPEN and self.due_at is not None and now >= self.due_at
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,7 @@ def summarize_appeals(facts: Iterable[AppealFact], now: dt.datetime, calendar: W
                 c["on_time" if stay.on_time() else "late"] += 1
             elif stay.end is StayEnd.ESCALATED:
                 c["escalated"] += 1
-            elif stay.due_at is not None and now > stay.due_at:
+            elif stay.overdue(now):
                 c["open_overdue"] += 1
             else:
                 c["open_in_term"] += 1
@@ -232,7 +238,7 @@ class TicketFact:
 class AgentLoad:
     agent: str
     total: int
-    done: int  # «Исполнено» or closed after the work
+    done: int  # «Исполнено», or «Закрыто» after the work (a refusal is never work done)
     handled: int  # with a known outcome of the report term
     handled_on_time: int
 
@@ -259,6 +265,12 @@ def _handled(t: TicketFact, today: dt.date) -> tuple[bool, bool]:
     return False, False
 
 
+def _done(t: TicketFact) -> bool:
+    """The work was done: «Исполнено», or closed by the operator after the agent had it «В работе» (seed 002 §3.2.6).
+    «Отказано» is a refusal whenever it comes, never work done."""
+    return t.status is tk.Status.DONE or (t.status is tk.Status.CLOSED and t.in_work_on is not None)
+
+
 def summarize_tickets(facts: Iterable[TicketFact], today: dt.date) -> TicketsSummary:
     """Count the tickets of a period. A ticket refused, or closed before anybody took it, has no handling term."""
     items = list(facts)
@@ -278,7 +290,7 @@ def summarize_tickets(facts: Iterable[TicketFact], today: dt.date) -> TicketsSum
             AgentLoad(
                 agent=name,
                 total=len(rows),
-                done=sum(1 for _, t in rows if t.status is tk.Status.DONE or (t.status.final and t.in_work_on)),
+                done=sum(1 for _, t in rows if _done(t)),
                 handled=sum(1 for (known, _), _t in rows if known),
                 handled_on_time=sum(1 for (known, ok), _t in rows if known and ok),
             )
@@ -350,7 +362,9 @@ class PrintoutFact:
 @dataclass(frozen=True)
 class PaperSummary:
     families_on_paper: int  # studying children whose family gets paper reports, at the period's end
-    reports: int  # weekly reports due in the period
+    #: Weekly reports due (by `grades.weekly_report_due`) in the period whose outcome is known: handed over, or
+    #: their due day is over. A report due today or later and not handed yet is not counted yet.
+    reports: int
     handed_on_time: int
     handed_late: int
     not_handed: int

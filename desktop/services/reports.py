@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -192,7 +193,7 @@ class ReportsService(SchoolService):
         cal = self._calendar.work_calendar()
         profile = self._settings.all()
         with self._ctx.transaction() as session:
-            appeals = appeal_facts(session, date_from, date_to, tz)
+            appeals = appeal_facts(session, date_from, date_to, tz, now=now, calendar=cal)
             tickets = ticket_facts(session, date_from, date_to, tz)
             support = support_facts(session, date_from, date_to)
             on_paper, printouts = paper_facts(session, date_from, date_to, today, cal, tz)
@@ -228,18 +229,12 @@ class ReportsService(SchoolService):
         first = _month_back(today.replace(day=1), months - 1)
         monday, _sunday = gr.week_of(today)
         with self._ctx.transaction() as session:
-            levels = dict(
-                session.execute(
-                    select(Appeal.level, func.count())
-                    .where(Appeal.status == ap.Status.OPEN.value)
-                    .group_by(Appeal.level)
-                ).all()
-            )
-            due_today = session.scalar(
-                select(func.count()).where(
-                    Appeal.status.in_([ap.Status.OPEN.value, ap.Status.SUI.value]), Appeal.due_date <= today
-                )
-            )
+            levels: dict[ap.Level, int] = {}
+            due_today = 0
+            for level, due_date, count in open_stages(session, now, cal, tz):
+                levels[level] = levels.get(level, 0) + count
+                if due_date is not None and due_date <= today:
+                    due_today += count
             active = [s.value for s in tk.ACTIVE]
             overdue_tickets = session.scalar(
                 select(func.count()).where(Ticket.status.in_(active), Ticket.next_due < today)
@@ -254,7 +249,7 @@ class ReportsService(SchoolService):
                     )
                 )
             )
-            facts = appeal_facts(session, first, today, tz)
+            facts = appeal_facts(session, first, today, tz, now=now, calendar=cal)
         try:
             trend = rules.summarize_appeals(facts, now, cal).months
         except UnknownCalendarYear:
@@ -266,9 +261,9 @@ class ReportsService(SchoolService):
         )
         return Dashboard(
             today=today,
-            at_director=int(levels.get(ap.Level.DIRECTOR.value, 0)),
-            left_school=int(levels.get(ap.Level.MUNICIPAL.value, 0) + levels.get(ap.Level.DEPARTMENT.value, 0)),
-            due_today=int(due_today or 0),
+            at_director=levels.get(ap.Level.DIRECTOR, 0),
+            left_school=levels.get(ap.Level.MUNICIPAL, 0) + levels.get(ap.Level.DEPARTMENT, 0),
+            due_today=due_today,
             overdue_tickets=int(overdue_tickets or 0),
             paper_families=len(paper_ids),
             without_report=len(paper_ids - handed),
@@ -284,8 +279,42 @@ def _month_back(first_of_month: dt.date, k: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def appeal_facts(session: Session, date_from: dt.date | None, date_to: dt.date | None, tz: dt.tzinfo) -> list[AppealFact]:
-    """The appeals registered in the period with the levels they passed, rebuilt from their steps."""
+def open_stages(
+    session: Session, now: dt.datetime, cal: WorkCalendar, tz: ZoneInfo
+) -> list[tuple[ap.Level, dt.date | None, int]]:
+    """Where the appeals not answered yet really are at `now`: (level, due date, how many), with the escalations whose
+    due moment has passed applied even when no sweep has run yet (seed 000 §2: escalation happens by itself). Grouped
+    like the sweep, so it is a few rows whatever the number of appeals."""
+    groups = session.execute(
+        select(Appeal.level, Appeal.due_date, Appeal.due_at, func.count())
+        .where(Appeal.status.in_([ap.Status.OPEN.value, ap.Status.SUI.value]))
+        .group_by(Appeal.level, Appeal.due_date, Appeal.due_at)
+    ).all()
+    out = []
+    for level, due_date, due_at, count in groups:
+        stage = ap.Stage(ap.Level(level), now, due_date, due_at)
+        try:
+            passed = ap.escalations(stage, now, cal, tz) if due_at is not None and due_at <= now else []
+        except UnknownCalendarYear:
+            passed = []
+        last = passed[-1] if passed else stage
+        out.append((last.level, last.due_date, int(count)))
+    return out
+
+
+def appeal_facts(
+    session: Session,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    tz: ZoneInfo,
+    *,
+    now: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> list[AppealFact]:
+    """The appeals registered in the period (by the school date of registration, both ends included) with the levels
+    they passed, rebuilt from their steps. With `now` and `calendar`, an appeal whose term has passed while no sweep
+    ran (or that was imported unanswered) is counted where it really is: the escalations due by `now` are applied at
+    their due moments, as the sweep would write them (seed 000 §2)."""
     period = []
     if date_from is not None:
         period.append(Appeal.reg_date >= date_from)
@@ -310,6 +339,8 @@ def appeal_facts(session: Session, date_from: dt.date | None, date_to: dt.date |
     out = []
     for r in rows:
         stays: list[LevelStay] = []
+        last_due_date: dt.date | None = None
+        last_since: dt.datetime | None = None
         for step in steps.get(r.id, []):
             kind = step.kind
             level = ap.Level(step.level)
@@ -324,6 +355,11 @@ def appeal_facts(session: Session, date_from: dt.date | None, date_to: dt.date |
             elif kind == "answered" and stays:
                 last = stays[-1]
                 stays[-1] = LevelStay(last.level, last.due_at, StayEnd.ANSWERED, step.at)
+            else:
+                continue  # the Department notice: no stay of its own
+            last_due_date, last_since = step.due_date, step.at
+        if now is not None and calendar is not None and ap.Status(r.status) is ap.Status.OPEN:
+            stays = _pending_escalations(stays, last_due_date, last_since, now, calendar, tz)
         answered = r.answered_at if ap.Status(r.status) is ap.Status.ANSWERED else None
         out.append(
             AppealFact(
@@ -337,6 +373,33 @@ def appeal_facts(session: Session, date_from: dt.date | None, date_to: dt.date |
                 notice=r.notice_at is not None,
             )
         )
+    return out
+
+
+def _pending_escalations(
+    stays: list[LevelStay],
+    due_date: dt.date | None,
+    since: dt.datetime | None,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    tz: ZoneInfo,
+) -> list[LevelStay]:
+    """The open stay whose term is over, moved on as the sweep would move it: each level left at its due moment."""
+    if not stays or since is None:
+        return stays
+    last = stays[-1]
+    if not last.overdue(now) or last.level not in ap.TERMS_WORKING_DAYS:
+        return stays
+    try:
+        passed = ap.escalations(ap.Stage(last.level, since, due_date, last.due_at), now, calendar, tz)
+    except UnknownCalendarYear:
+        return stays  # counted as open past its term: the card and the sweep say why
+    out = stays[:-1]
+    current = last
+    for stage in passed:
+        out.append(LevelStay(current.level, current.due_at, StayEnd.ESCALATED, stage.since))
+        current = LevelStay(stage.level, stage.due_at, StayEnd.OPEN)
+    out.append(current)
     return out
 
 
@@ -391,45 +454,62 @@ def paper_facts(
     cal: WorkCalendar,
     tz: dt.tzinfo,
 ) -> tuple[int, list[rules.PrintoutFact]]:
-    """Families on paper at the period's end, and the weekly reports due in the period: each week a family was on
-    paper (from the week of its `paper_since`), its report — handed over or not (a week with no printout at all is
-    a report not handed over)."""
-    end = min(date_to or today, today)
+    """Families on paper at the period's end, and the weekly reports of the period (seed 004 «не реже одного раза в
+    неделю»; DOMAIN.md §5).
+
+    A week's report belongs to the period whose dates hold its due day (`grades.weekly_report_due`, the last working
+    day of the week), so a week that straddles two months is counted once. Each week a family was on paper on that due
+    day (from its `paper_since`, while the child studied) has a report: the printout recorded for it, handed over or
+    not, or — with no printout at all — a report not handed over. A report not handed over counts once its due day is
+    over; one due today or later is still in its term and is left out. A week with no working day has no report."""
+    end = min(date_to, today) if date_to is not None else today
     students = session.execute(
         select(Student.id, Student.paper, Student.paper_since, Student.studying, Student.left_on).where(
-            Student.paper.is_(True) | Student.id.in_(select(Printout.student_id))
+            Student.paper.is_(True)
         )
     ).all()
-    on_paper = sum(1 for s in students if s.paper and s.studying and (s.paper_since is None or s.paper_since <= end))
+
+    def studying_on(s: Any, day: dt.date) -> bool:
+        return s.studying or (s.left_on is not None and s.left_on > day)
+
+    def on_paper_on(s: Any, day: dt.date) -> bool:
+        return (s.paper_since is None or s.paper_since <= day) and studying_on(s, day)
+
+    on_paper = sum(1 for s in students if on_paper_on(s, end))
     weekly = session.execute(
         select(Printout.student_id, Printout.period, Printout.due_date, Printout.handed_at).where(
             Printout.kind == "weekly"
         )
     ).all()
-    by_key = {(p.student_id, p.period): p for p in weekly}
-    first_week = gr.week_of(date_from)[0] if date_from else min((p.period for p in weekly), default=None)
-    if first_week is None:
-        starts = [s.paper_since for s in students if s.paper and s.paper_since is not None]
-        first_week = gr.week_of(min(starts))[0] if starts else None
-    if first_week is None:
-        return on_paper, []
+
+    def in_period(day: dt.date) -> bool:
+        return (date_from is None or day >= date_from) and (date_to is None or day <= date_to)
+
     facts: list[rules.PrintoutFact] = []
-    week = first_week
+    printed: set[tuple[int, dt.date]] = set()
+    for p in weekly:
+        printed.add((p.student_id, p.period))
+        handed = local_date(p.handed_at, tz) if p.handed_at is not None else None  # type: ignore[arg-type]
+        if in_period(p.due_date) and (handed is not None or p.due_date < today):
+            facts.append(rules.PrintoutFact(p.due_date, handed))
+    if date_from is not None:
+        first = date_from
+    else:
+        starts = [s.paper_since for s in students if s.paper_since is not None]
+        starts += [p.period for p in weekly]
+        if not starts:
+            return on_paper, facts
+        first = min(starts)
+    week = gr.week_of(first)[0]
     while week <= end:
         try:
             due = gr.weekly_report_due(week, cal)
         except UnknownCalendarYear:
             due = week + dt.timedelta(days=4)
-        for s in students:
-            printed = by_key.get((s.id, week))
-            if printed is None:
-                was_on_paper = s.paper and s.paper_since is not None and s.paper_since <= week + dt.timedelta(days=6)
-                left = s.left_on is not None and s.left_on < week
-                if not was_on_paper or left or due > today:
-                    continue  # not on paper that week, or its report is not due yet
-                facts.append(rules.PrintoutFact(due, None))
-                continue
-            handed = local_date(printed.handed_at, tz) if printed.handed_at is not None else None  # type: ignore[arg-type]
-            facts.append(rules.PrintoutFact(printed.due_date, handed))
+        if week <= due < today and in_period(due):
+            for s in students:
+                if (s.id, week) not in printed and on_paper_on(s, due):
+                    facts.append(rules.PrintoutFact(due, None))
         week += dt.timedelta(days=7)
+    facts.sort(key=lambda f: f.due_date)
     return on_paper, facts
