@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
-from desktop.domain.access import Action, ActorKind
+from desktop.domain.access import Action, ActorKind, Role
 from desktop.domain.appeals import Level
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
+from desktop.services.reports import REPORTS
 from desktop.ui.access_view import AccessView
 from desktop.ui.appeals_view import AppealsView
 from desktop.ui.audit_view import AuditView
@@ -35,6 +36,7 @@ from desktop.ui.families_view import FamiliesView
 from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.printouts_view import PrintoutsView, reminder_text
+from desktop.ui.reports_view import ReportsView
 from desktop.ui.settings_view import SettingsView
 from desktop.ui.support_view import SupportView
 from desktop.ui.sweeper import Sweeper, SweepOutcome
@@ -48,16 +50,28 @@ MIN_SIZE = (960, 600)
 @dataclass(frozen=True)
 class Section:
     """A section of the main window: its key (for the command line), its Russian title, how to build it, and
-    the right needed to open it (None: everyone who has logged in)."""
+    the right needed to open it (None: everyone who has logged in), or rights any one of which opens it."""
 
     key: str
     title: str
     build: Callable[[Services], QWidget]
     needs: Action | None = None
+    any_of: tuple[Action, ...] = ()
+
+    def open_to(self, services: Services) -> bool:
+        """Whether the acting person may open the section."""
+        if self.any_of:
+            return any(services.ctx.may(action) for action in self.any_of)
+        return self.needs is None or services.ctx.may(self.needs)
+
+
+#: The rights to export the reports of the section «Отчёты» (one of them is enough to see it).
+REPORT_RIGHTS: tuple[Action, ...] = tuple(dict.fromkeys(report.needs for report in REPORTS))
 
 
 #: The sections in the order of the navigation list; later issues add theirs here. Ctrl+1 … Ctrl+9, Ctrl+0 open the
-#: first ten a person sees: no role sees more than ten (the director sees ten), only the set-up person with every right.
+#: first ten a person sees. The director sees eleven (their dashboard first, see `sections_for`): the last, «Журнал
+#: событий», has no shortcut; so has the set-up person's eleventh and twelfth.
 SECTIONS: tuple[Section, ...] = (
     Section("appeals", "Обращения", AppealsView, Action.APPEALS_VIEW),
     Section("director", "Директору", DirectorView, Action.APPEALS_VIEW),
@@ -66,6 +80,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("access", "Доступ к дневнику", AccessView, Action.FAMILIES_VIEW),
     Section("printouts", "Отчёты на бумаге", PrintoutsView, Action.FAMILIES_VIEW),
     Section("support", "Поддержка ЭПОС", SupportView, Action.SUPPORT_VIEW),
+    Section("reports", "Отчёты", ReportsView, any_of=REPORT_RIGHTS),
     Section("calendar", "Календарь", CalendarView),
     Section("settings", "Настройки", SettingsView),
     Section("users", "Пользователи", UsersView, Action.USERS_MANAGE),
@@ -73,9 +88,16 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
+#: The section a director's window opens on and lists first: their dashboard.
+DIRECTOR_FIRST = "director"
+
+
 def sections_for(services: Services) -> tuple[Section, ...]:
-    """The sections the acting person may open."""
-    return tuple(s for s in SECTIONS if s.needs is None or services.ctx.may(s.needs))
+    """The sections the acting person may open; a director's dashboard comes first (their first screen)."""
+    sections = tuple(s for s in SECTIONS if s.open_to(services))
+    if Role.DIRECTOR in services.actor.roles:
+        sections = tuple(sorted(sections, key=lambda s: s.key != DIRECTOR_FIRST))
+    return sections
 
 
 def school_idle_lock_ms(services: Services) -> int:
@@ -156,8 +178,10 @@ class MainWindow(QMainWindow):
             support_view.open_settings.connect(lambda: self.show_section("settings"))
             settings_view.profile_saved.connect(support_view.show_contacts)  # the contacts are settings
         director_view = self.views.get("director")
-        if isinstance(director_view, DirectorView) and "appeals" in self.views:
-            director_view.open_queue.connect(self.show_appeals)
+        if isinstance(director_view, DirectorView):
+            if "appeals" in self.views:
+                director_view.open_queue.connect(self.show_appeals)
+            director_view.open_section.connect(self.show_filtered)
 
         self.school_label = QLabel(self)
         self.user_label = QLabel(f"Пользователь: {who_text(self._actor)}", self)
@@ -277,6 +301,28 @@ class MainWindow(QMainWindow):
         view.show_filter(preset, level=level)
         return view
 
+    def show_filtered(self, key: str) -> QWidget | None:
+        """Switch to section `key` showing what a count of the director's dashboard counted: «tickets» with its
+        «Срок сегодня и просрочено» filter, «printouts» at this week with the reports still to hand over first."""
+        if key not in self.views:
+            return None
+        view = self.show_section(key)
+        if isinstance(view, TicketsView):
+            view.reset()
+            view.urgent_button.setChecked(True)  # the toggle applies the filter
+            view.table.setFocus()
+            if view.model.rowCount() and not view.table.selectionModel().hasSelection():
+                view.table.selectRow(0)
+        elif isinstance(view, PrintoutsView):
+            view.this_week()
+            waiting = next(
+                (row for row, item in enumerate(view.model.rows) if not item.final and not item.handed), None
+            )
+            if waiting is not None:
+                view.table.selectRow(waiting)
+            view.table.setFocus()
+        return view
+
     # -- the escalation sweep ------------------------------------------------------------------------
 
     def show_sweep(self, outcome: SweepOutcome) -> None:
@@ -351,6 +397,9 @@ class MainWindow(QMainWindow):
                 return
         self.idle.stop()
         self.sweeper.stop()
+        reports_view = self.views.get("reports")
+        if isinstance(reports_view, ReportsView):
+            reports_view.stop()  # a report being written is cancelled, its thread ended before the window goes
         event.accept()
 
     def _ask_to_save(self, settings_view: SettingsView) -> bool:

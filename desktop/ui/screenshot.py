@@ -51,6 +51,7 @@ DEMO_LOGINS: dict[str, str] = {
     "printouts": "secretary",
     "support": "epos_admin",
     "support-card": "epos_admin",
+    "reports": "director",
 }
 
 
@@ -135,6 +136,9 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
     from desktop.app import make_application
 
     needs = needed_right(view)
+    section = next((s for s in SECTIONS if s.key == view), None)
+    if section is not None and section.any_of and not section.open_to(services):
+        raise PermissionDenied(services.actor.refusal(section.any_of[0]))
     if needs is not None and not services.ctx.may(needs):
         raise PermissionDenied(services.actor.refusal(needs))
     app = QApplication.instance() or make_application([])

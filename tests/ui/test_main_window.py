@@ -24,17 +24,17 @@ def test_navigation_lists_the_sections_and_a_click_opens_one(qtbot, demo_service
     window = open_window(demo_services)
     assert list_texts(window.nav) == [
         "Обращения", "Директору", "Заявки", "Семьи", "Доступ к дневнику", "Отчёты на бумаге", "Поддержка ЭПОС",
-        "Календарь", "Настройки", "Пользователи", "Журнал событий",
+        "Отчёты", "Календарь", "Настройки", "Пользователи", "Журнал событий",
     ]  # fmt: skip
     assert isinstance(window.stack.currentWidget(), AppealsView)  # the office's daily work comes first
     assert window.views["appeals"].isVisible() and not window.views["calendar"].isVisible()
 
-    click_item(qtbot, window.nav, window.nav.item(8))
+    click_item(qtbot, window.nav, window.nav.item(9))
     assert isinstance(window.stack.currentWidget(), SettingsView)
     assert window.views["settings"].isVisible() and not window.views["appeals"].isVisible()
     assert window.current_section() == "settings"
 
-    click_item(qtbot, window.nav, window.nav.item(7))
+    click_item(qtbot, window.nav, window.nav.item(8))
     assert isinstance(window.stack.currentWidget(), CalendarView)
     assert window.views["calendar"].isVisible() and not window.views["settings"].isVisible()
 
@@ -51,25 +51,26 @@ def test_ctrl_and_the_section_number_switch_sections(qtbot, demo_services, open_
         "Доступ к дневнику": "Ctrl+5",
         "Отчёты на бумаге": "Ctrl+6",
         "Поддержка ЭПОС": "Ctrl+7",
-        "Календарь": "Ctrl+8",
-        "Настройки": "Ctrl+9",
-        "Пользователи": "Ctrl+0",
-        "Журнал событий": "",  # the eleventh: only the set-up person with every right sees more than ten
+        "Отчёты": "Ctrl+8",
+        "Календарь": "Ctrl+9",
+        "Настройки": "Ctrl+0",
+        "Пользователи": "",  # the eleventh and twelfth: past ten, no shortcut
+        "Журнал событий": "",
     }
     assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == [
         f"Ctrl+{n % 10}" for n in range(1, 11)
-    ] + [""]
+    ] + ["", ""]
 
-    qtbot.keyClick(window.nav, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.nav, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert window.views["settings"].isVisible()
     assert window.nav.currentItem().text() == "Настройки"  # the list follows the keyboard
 
-    qtbot.keyClick(window.views["settings"], Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.views["settings"], Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
     assert window.views["calendar"].isVisible()
     assert window.nav.currentItem().text() == "Календарь"
 
     by_shortcut = {a.shortcut(): a for a in menus["Разделы"].actions()}
-    by_shortcut[QKeySequence("Ctrl+9")].trigger()  # the same through the menu «Разделы»
+    by_shortcut[QKeySequence("Ctrl+0")].trigger()  # the same through the menu «Разделы»
     assert window.views["settings"].isVisible()
 
 

@@ -77,7 +77,7 @@ def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, 
     err = capsys.readouterr().err
     assert (
         "Неизвестный раздел «journal». Доступные разделы: appeals, director, tickets, families, access, printouts, "
-        "support, calendar, settings, users, audit, appeal-card, ticket-card, family-card, support-card." in err
+        "support, reports, calendar, settings, users, audit, appeal-card, ticket-card, family-card, support-card." in err
     )
     assert not out.exists()
 
@@ -125,6 +125,8 @@ def test_a_section_the_user_may_not_open_is_refused(qapp, demo_db, tmp_path, cap
         ("printouts", "secretary"),
         ("support", "epos_admin"),
         ("support-card", "epos_admin"),
+        ("reports", "director"),
+        ("reports", "secretary"),
     ],
 )
 def test_the_appeal_views_are_saved_for_whoever_may_see_them(
