@@ -13,10 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__
 from desktop.domain.access import Action, Role
+
+if TYPE_CHECKING:
+    from desktop.services.reports import ReportInfo
 
 ENV_USER = "SCHOOL_OFFICE_USER"
 ENV_PASSWORD = "SCHOOL_OFFICE_PASSWORD"
@@ -566,48 +569,42 @@ def _cmd_users_passwd(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-#: What `export` can write: name → (description, handler).
-EXPORTS: dict[str, str] = {
-    "audit": "журнал событий: кто, когда, что изменил, открыл или выгрузил",
-    "appeals": "реестр обращений: номера, даты, заявители, уровни, сроки, статусы, повторы, ответы",
-    "tickets": "реестр заявок по инициативам: номера, даты, категории, сроки, подана ли в срок, исполнители, статусы",
-    "support": "реестр запросов в поддержку ЭПОС: номера, даты, пользователи, исправления, заявки в СТП, статусы",
-}
+def _report_catalogue() -> tuple[ReportInfo, ...]:
+    """The reports `export` can write (`desktop.services.reports.REPORTS`): imported only when asked for, so the
+    other commands start without the services."""
+    from desktop.services.reports import REPORTS
+
+    return REPORTS
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    reports = {r.name: r for r in _report_catalogue()}
     if args.list or not args.report:
         if not args.list:
-            raise CommandError("Укажите, что выгрузить. Доступно: " + ", ".join(EXPORTS) + ".")
-        for name, description in EXPORTS.items():
-            print(f"{name:<10}  {description}")
+            raise CommandError("Укажите, что выгрузить. Доступно: " + ", ".join(reports) + ".")
+        width = max(len(name) for name in reports)
+        for name, report in reports.items():
+            print(f"{name:<{width}}  {report.title[:1].lower()}{report.title[1:]} — {report.description}")
         return EXIT_OK
-    if args.report not in EXPORTS:
-        raise CommandError(f"Неизвестный отчёт «{args.report}». Доступные отчёты: {', '.join(EXPORTS)}.")
+    if args.report not in reports:
+        raise CommandError(f"Неизвестный отчёт «{args.report}». Доступные отчёты: {', '.join(reports)}.")
     if not args.out:
         raise CommandError("Укажите файл: --out ФАЙЛ.xlsx")
-    from desktop.services.audit import AuditFilter
-
     date_from = _date(args.date_from) if args.date_from else None
     date_to = _date(args.date_to) if args.date_to else None
     if date_from and date_to and date_from > date_to:
         raise CommandError("Дата «--from» позже даты «--to».")
     services = _open(args)
     try:
-        if args.report == "appeals":
-            count = services.appeals_io.export(Path(args.out), date_from=date_from, date_to=date_to)
-        elif args.report == "tickets":
-            count = services.tickets_io.export(Path(args.out), date_from=date_from, date_to=date_to)
-        elif args.report == "support":
-            from desktop.services.support import SupportFilter
-
-            flt = SupportFilter(date_from=date_from, date_to=date_to)
-            count = services.support_io.write_register(Path(args.out), flt)
-        else:
-            count = services.audit.export(Path(args.out), AuditFilter(date_from=date_from, date_to=date_to))
+        count = services.reports.write(
+            args.report, Path(args.out), date_from=date_from, date_to=date_to, progress=None
+        )
     finally:
         services.close()
-    print(f"Выгружено записей: {count}. Файл: {args.out}")
+    if args.report == "summary":
+        print(f"Сводный отчёт сохранён: {args.out}")
+    else:
+        print(f"Выгружено записей: {count}. Файл: {args.out}")
     return EXIT_OK
 
 

@@ -342,8 +342,10 @@ def test_a_missing_file_and_a_wrong_sweep_moment_are_told(school, tmp_path):
 def test_export_list_names_the_register_of_appeals(run):
     code, out, err = run("export", "--list", db=False)
     assert code == EXIT_OK, err
-    assert [line.split()[0] for line in out.splitlines()] == ["audit", "appeals", "tickets", "support"]
-    assert "реестр обращений" in out
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "appeals", "overdue", "tickets", "support", "access-codes", "optouts", "printouts", "audit", "summary",
+    ]  # fmt: skip
+    assert "журнал регистрации обращений" in out
 
 
 def test_the_notice_letter_and_the_answer_email_from_the_command_line(school, tmp_path):

@@ -14,11 +14,12 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 
-from desktop.cli import ENV_NEW_PASSWORD, ENV_PASSWORD, ENV_USER, EXIT_FAILED, EXIT_OK, EXPORTS, build_parser
+from desktop.cli import ENV_NEW_PASSWORD, ENV_PASSWORD, ENV_USER, EXIT_FAILED, EXIT_OK, build_parser
 from desktop.domain.access import Actor
 from desktop.domain.support import UserRole
 from desktop.services.files import FileIn
 from desktop.services.registry import open_services
+from desktop.services.reports import REPORTS
 from desktop.services.support import SupportInput
 from desktop.services.support_io import EXPORT_HEADERS
 from desktop.store.db import resolve_location
@@ -152,7 +153,7 @@ def test_the_readme_lists_every_command():
     first = [re.split(r"(?<!\\)\|", line)[1] for line in table]  # the first column («\|» is a «|» inside it)
     typed = [re.sub(r"\s+", " ", cell) for column in first for cell in re.findall(r"`([^`]+)`", column)]
     commands = [c for c in _commands(build_parser()) if c != "export"] + [
-        f"export {name}" for name in EXPORTS
+        f"export {report.name}" for report in REPORTS
     ]
     missing = [c for c in commands if not any(t == c or t.startswith(c + " ") for t in typed)]
     assert missing == [], f"нет в таблице команд README: {missing}"

@@ -425,6 +425,20 @@ def _edit_support_contacts(services: Services, role: Role, out: Path) -> Callabl
     return lambda: _assert(services.support.contacts().admin_room == room)
 
 
+@_guards(Action.FAMILIES_EXPORT)
+def _export_optouts(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    written = services.reports.write("optouts", out)
+    return lambda: _assert(out.is_file() and written >= 0)
+
+
+@_guards(Action.REPORTS_SUMMARY)
+def _export_summary(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    summary = services.reports.summary()
+    written = services.reports.write("summary", out)
+    return lambda: _assert(out.is_file() and written == summary.appeals.total + summary.tickets.total
+                           + summary.support.total + summary.paper.reports)  # fmt: skip
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
@@ -455,7 +469,7 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
             looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
                      Action.TICKETS_EXPORT, Action.FAMILIES_VIEW, Action.PRINTOUTS_MANAGE, Action.SUPPORT_VIEW,
-                     Action.SUPPORT_EXPORT)  # fmt: skip
+                     Action.SUPPORT_EXPORT, Action.FAMILIES_EXPORT)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
