@@ -440,6 +440,6 @@ def write_summary(ctx: ServiceContext, summary: PeriodSummary, path: Path, *, pr
     with ctx.transaction() as session:
         ctx.record(
             session, "summary", period_text(summary.date_from, summary.date_to), "export", None,
-            {"file": path.name, "records": counted},
+            {"file": path.name, "records": counted}, kind="access",
         )  # fmt: skip
     return counted

@@ -469,7 +469,7 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
             looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
                      Action.TICKETS_EXPORT, Action.FAMILIES_VIEW, Action.PRINTOUTS_MANAGE, Action.SUPPORT_VIEW,
-                     Action.SUPPORT_EXPORT, Action.FAMILIES_EXPORT)  # fmt: skip
+                     Action.SUPPORT_EXPORT, Action.FAMILIES_EXPORT, Action.REPORTS_SUMMARY)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
