@@ -52,7 +52,7 @@ def test_the_trail_lists_what_was_just_done_by_whom_and_when(
     answer_message_box("Заблокировать")
     click(qtbot, users.block_button)  # 10:12:30
 
-    qtbot.keyClick(window.nav, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # «Журнал событий»
+    qtbot.keyClick(window.nav, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # «Журнал событий», after «Отчёты»
     view = window.views["audit"]
     assert view.isVisible()
     headers = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())]
