@@ -595,9 +595,6 @@ class AppealsExchange:
             Column(EXPORT_EXTRA_HEADERS[4], 50, wrap=True),
         ]
 
-        def local(moment: dt.datetime | None) -> dt.datetime | None:
-            return moment.astimezone(tz).replace(tzinfo=None) if moment is not None else None
-
         def rows() -> Iterator[Marked | tuple[object, ...]]:
             parent = aliased(Appeal)
             query = (
@@ -628,35 +625,45 @@ class AppealsExchange:
                 query = query.where(Appeal.reg_date >= date_from)
             if date_to is not None:
                 query = query.where(Appeal.reg_date <= date_to)
+            # Labels looked up once per value, not an enum and a property per row.
+            rubrics = {r.value: r.label for r in Rubric}
+            channels = {c.value: c.label for c in rules.Channel}
+            levels = {lv.value: (lv.label, lv is Level.DEPARTMENT, lv.left_school) for lv in Level}
+            statuses = {st.value: (st.label, st is Status.ANSWERED) for st in Status}
             with self._ctx.transaction() as session:
-                for a in session.execute(query):
-                    status, level = Status(a.status), Level(a.level)
+                for (
+                    number, external, registered_at, applicant, rubric, text, level, due_date, status, repeat_no,
+                    notice_at, answered_at, email, phone, channel, parent_number, answer_text,
+                ) in session.execute(query):  # fmt: skip
+                    level_label, at_department, left_school = levels[level]
+                    status_label, answered = statuses[status]
                     values = (
-                        a.number,
-                        a.external_number,
-                        local(a.registered_at),
-                        a.applicant,
-                        Rubric(a.rubric).label,
-                        a.text,
-                        level.label,
-                        a.due_date if level is not Level.DEPARTMENT else None,
-                        status.label,
-                        a.repeat_no,
-                        "Да" if a.notice_at is not None else "Нет",
-                        local(a.answered_at),
-                        a.email,
-                        a.phone,
-                        rules.Channel(a.channel).label if a.channel else "",
-                        a.parent_number or "",
-                        a.answer_text,
+                        number,
+                        external,
+                        registered_at.astimezone(tz).replace(tzinfo=None),
+                        applicant,
+                        rubrics[rubric],
+                        text,
+                        level_label,
+                        None if at_department else due_date,
+                        status_label,
+                        repeat_no,
+                        "Нет" if notice_at is None else "Да",
+                        None if answered_at is None else answered_at.astimezone(tz).replace(tzinfo=None),
+                        email,
+                        phone,
+                        channels[channel] if channel else "",
+                        parent_number or "",
+                        answer_text,
                     )
-                    fill = None
-                    if status is not Status.ANSWERED:
-                        if level.left_school or (a.due_date is not None and a.due_date < today):
-                            fill = OVERDUE_FILL
-                        elif a.due_date == today:
-                            fill = DUE_TODAY_FILL
-                    yield Marked(values, fill) if fill else values
+                    if answered:
+                        yield values
+                    elif left_school or (due_date is not None and due_date < today):
+                        yield Marked(values, OVERDUE_FILL)
+                    elif due_date == today:
+                        yield Marked(values, DUE_TODAY_FILL)
+                    else:
+                        yield values
 
         return write_and_record(
             self._ctx,
