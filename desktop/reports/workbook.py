@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -99,7 +99,7 @@ def _row_writer(
         return styles[key]
 
     if hasattr(ws, "_values_to_row"):  # openpyxl 3.1: hand our cells to the writer without its slow checks
-        ws._values_to_row = partial(_values_to_row, ws)  # type: ignore[method-assign]
+        ws._values_to_row = functools.partial(_values_to_row, ws)  # type: ignore[method-assign]
     width = len(columns)
     indexes = range(width)
     # Per column, the style of a value that is not formatted, and, for a column with a number format, of one that is.
