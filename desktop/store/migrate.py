@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from desktop.paths import migrations_dir
+from desktop.services.errors import ServiceError
 
 #: Search indexes a migration makes by hand (FTS5 on SQLite, pg_trgm on PostgreSQL), which the models do not
 #: describe: autogenerate must neither drop nor report them.
@@ -35,11 +36,27 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+class NewerDatabase(ServiceError):
+    """The database was brought to a schema this program's scripts do not know: a newer release made it."""
+
+
 def upgrade(engine: Engine) -> bool:
-    """Apply every migration the database lacks; True when anything was applied."""
-    if current_revision(engine) == head_revision():
+    """Apply every migration the database lacks; True when anything was applied.
+
+    A database whose revision this program does not know (a newer release's) is refused with `NewerDatabase`
+    and left as it is: nothing is written to it.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
         return False
     config = alembic_config()
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in known:
+        engine.dispose()  # close the file before the caller shows the message (Windows keeps open files locked)
+        raise NewerDatabase(
+            f"База данных создана более новой версией программы (версия схемы «{current}», эта программа знает "
+            f"версии до «{head_revision()}»). Чтобы не повредить данные, она не открыта: обновите программу."
+        )
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
