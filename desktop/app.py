@@ -98,7 +98,12 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
             from desktop.services.demo import fill_demo
 
             fill_demo(services)
+        from desktop.ui.backup_actions import DailyBackup
         from desktop.ui.sweeper import SweepOutcome, run_sweep
+
+        # The day's backup (SQLite) in the background: start-up does not wait for it, trouble goes to the status bar.
+        daily_backup = DailyBackup(services)
+        daily_backup.start()
 
         # Appeals whose term passed while no computer ran the program move on before anybody looks at them.
         swept: SweepOutcome | None = run_sweep(services)
@@ -111,6 +116,7 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
             if window is None:
                 return 0
             window.resize(1280, 800)
+            daily_backup.show_in(window)
             if swept is not None:
                 window.show_sweep(swept)
                 swept = None  # the next person's window shows the next sweep

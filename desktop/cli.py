@@ -256,6 +256,22 @@ def build_parser() -> argparse.ArgumentParser:
     email.add_argument("number", metavar="НОМЕР", help="номер обращения, например О-2026/0001")
     email.add_argument("--out", required=True, metavar="ФАЙЛ.eml")
 
+    backup = _command(
+        commands,
+        "backup",
+        "резервная копия базы: SQLite — проверенная копия файла, PostgreSQL — pg_dump (администратор, директор)",
+        _cmd_backup,
+    )
+    backup.add_argument("--out", metavar="ФАЙЛ", help="куда записать; без него — в папку backups рядом с базой")
+    backup.add_argument("--keep", type=int, default=None, metavar="N", help="сколько копий хранить в папке backups (по умолчанию 30)")
+    restore = _command(
+        commands,
+        "restore",
+        "восстановить базу SQLite из резервной копии: файл проверяется, копия текущей базы сохраняется в backups",
+        _cmd_restore,
+    )
+    restore.add_argument("file", metavar="ФАЙЛ")
+
     shot = _command(commands, "screenshot", "снимок раздела программы в PNG (без окна на экране)", _cmd_screenshot)
     shot.add_argument(
         "--view",
@@ -757,6 +773,53 @@ def _cmd_appeals_email(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"Письмо с ответом на обращение {args.number} сохранено: {path} (откройте его в почтовой программе и отправьте)")
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.services.backup import KEEP, Backups
+
+    keep = KEEP if args.keep is None else args.keep
+    if keep < 1:
+        raise CommandError(f"--keep: хранить нужно хотя бы одну копию, а не {keep}.")
+    services = _open(args)
+    try:
+        path = Backups(services).backup(Path(args.out) if args.out else None, keep=keep)
+    finally:
+        services.close()
+    print(f"Резервная копия сохранена: {path}")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.domain.access import Actor
+    from desktop.services.backup import Backups
+    from desktop.services.errors import ServiceError
+    from desktop.services.registry import computer_user, open_services
+    from desktop.store.db import resolve_location
+
+    location = resolve_location(args.db, demo=args.demo)
+    try:
+        opened = _open_database(args)
+    except ServiceError as exc:
+        if location.path is None:
+            raise
+        # A broken database is exactly what gets restored: nobody can log in to it, whoever may touch the file may.
+        print(f"Внимание: текущая база не открывается ({exc}). Восстановление — без входа.", file=sys.stderr)
+        services = open_services(location, actor=Actor.bootstrap(computer_user()), run_migrations=False)
+    else:
+        try:
+            services = opened.as_actor(_who(args, opened, demo_login=None))
+        except BaseException:
+            opened.close()
+            raise
+    try:
+        result = Backups(services).restore(Path(args.file))
+    finally:
+        services.close()
+    print(f"База данных восстановлена из {result.source}: {result.database}")
+    if result.kept is not None:
+        print(f"Прежняя база сохранена: {result.kept}")
     return EXIT_OK
 
 

@@ -77,6 +77,7 @@ class Action(StrEnum):
     SUPPORT_CONTACTS = "support.contacts"
     FAMILIES_EXPORT = "families.export"
     REPORTS_SUMMARY = "reports.summary"
+    BACKUP_MANAGE = "backup.manage"
 
     @property
     def label(self) -> str:
@@ -118,6 +119,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUPPORT_CONTACTS: "контакты администратора ЭПОС и СТП",
     Action.FAMILIES_EXPORT: "выгрузка журналов семей (коды доступа, отказы от дневника, вручение отчётов)",
     Action.REPORTS_SUMMARY: "сводный отчёт за период",
+    Action.BACKUP_MANAGE: "резервные копии базы данных и восстановление из них",
 }
 
 #: The one table of rights: which roles may do each action. Reading the school profile and the calendar needs
@@ -175,6 +177,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Registers sent to the municipal body and the quarter's "how many, how fast": the office and its heads.
     Action.FAMILIES_EXPORT: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
     Action.REPORTS_SUMMARY: frozenset({Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY}),
+    # A backup is the whole database, every child's data: the administrator who runs the program, and the
+    # director who answers for the data.
+    Action.BACKUP_MANAGE: frozenset({Role.ADMIN, Role.DIRECTOR}),
 }
 
 #: What the built-in system actor (the periodic sweep) may do without a password.

@@ -30,6 +30,7 @@ from desktop.services.reports import REPORTS
 from desktop.ui.access_view import AccessView
 from desktop.ui.appeals_view import AppealsView
 from desktop.ui.audit_view import AuditView
+from desktop.ui.backup_actions import install_backup_actions
 from desktop.ui.calendar_view import CalendarView
 from desktop.ui.director_view import DirectorView
 from desktop.ui.families_view import FamiliesView
@@ -235,6 +236,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.can_lock)
             file_menu.addAction(action)
         file_menu.addAction(self.switch_action)
+        install_backup_actions(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.sections_menu = self.menuBar().addMenu("&Разделы")

@@ -62,6 +62,7 @@ EXPECTED = {
     Action.SUPPORT_CONTACTS: {Role.EPOS_ADMIN, Role.ADMIN, Role.DIRECTOR},
     Action.FAMILIES_EXPORT: {Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY},
     Action.REPORTS_SUMMARY: {Role.DIRECTOR, Role.DEPUTY, Role.SECRETARY},
+    Action.BACKUP_MANAGE: {Role.ADMIN, Role.DIRECTOR},
 }
 
 #: What the built-in system actor (the periodic sweep) may do.

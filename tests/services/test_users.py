@@ -439,6 +439,14 @@ def _export_summary(services: Services, role: Role, out: Path) -> Callable[[], N
                            + summary.support.total + summary.paper.reports)  # fmt: skip
 
 
+@_guards(Action.BACKUP_MANAGE)
+def _make_backup(services: Services, role: Role, out: Path) -> Callable[[], None]:
+    from desktop.services.backup import Backups
+
+    written = Backups(services).backup(out)  # the whole database, whatever the name says
+    return lambda: _assert(written == out and out.is_file() and out.stat().st_size > 0)
+
+
 def _assert(condition: bool) -> None:
     assert condition
 
@@ -469,7 +477,8 @@ def test_each_role_against_each_guarded_action(staff: Staff, role: Role, action:
             assert (newest.actor_id, newest.actor, newest.at) == (actor.user_id, NAMES[role], staff.clock.now)
             looks = (Action.AUDIT_EXPORT, Action.APPEALS_VIEW, Action.APPEALS_EXPORT, Action.TICKETS_VIEW,
                      Action.TICKETS_EXPORT, Action.FAMILIES_VIEW, Action.PRINTOUTS_MANAGE, Action.SUPPORT_VIEW,
-                     Action.SUPPORT_EXPORT, Action.FAMILIES_EXPORT, Action.REPORTS_SUMMARY)  # fmt: skip
+                     Action.SUPPORT_EXPORT, Action.FAMILIES_EXPORT, Action.REPORTS_SUMMARY,
+                     Action.BACKUP_MANAGE)  # fmt: skip
             assert newest.kind == ("access" if action in looks else "change")
     else:
         with pytest.raises(PermissionDenied) as info:
