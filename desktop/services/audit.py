@@ -46,6 +46,7 @@ ENTITY_LABELS = {
     "printout": "отчёт на бумаге",
     "support": "запрос в поддержку ЭПОС",
     "summary": "сводный отчёт за период",
+    "database": "база данных",
     "reports": "отчёты",
 }
 
@@ -113,6 +114,9 @@ ACTION_LABELS = {
     "stp_number": "номер заявки СТП",
     "stp_reply": "ответ СТП",
     "closed": "закрыто",
+    "backup": "резервная копия",
+    "daily_backup": "ежедневная резервная копия",
+    "restore": "восстановлено из резервной копии",
 }
 
 #: The columns of the exported trail (`school-office export audit`): a contract for those who read the file.
