@@ -15,6 +15,7 @@ from desktop.services.appeals import AppealsService
 from desktop.services.appeals_io import AppealsExchange
 from desktop.services.audit import AuditService
 from desktop.services.calendar import CalendarService
+from desktop.services.changes import ChangesService
 from desktop.services.context import ServiceContext, utc_now
 from desktop.services.errors import ServiceError
 from desktop.services.families import FamiliesService
@@ -64,6 +65,7 @@ class Services:
     support: SupportService
     support_io: SupportExchange
     reports: ReportsService
+    changes: ChangesService
 
     @property
     def actor(self) -> Actor:
@@ -132,6 +134,7 @@ def _build(location: DatabaseLocation, engine: Engine, ctx: ServiceContext) -> S
         support=SupportService(ctx, settings, calendar),
         support_io=SupportExchange(ctx, settings, calendar),
         reports=ReportsService(ctx, settings, calendar),
+        changes=ChangesService(ctx),
     )
     built.reports.bind(built)
     return built

@@ -8,10 +8,11 @@ from typing import ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.services.errors import ConflictError, ServiceError, ValidationError
 from desktop.services.registry import Services
+from desktop.ui.conflict import fresh_card, show_conflict, typed_text
 from desktop.ui.widgets import Banner, ErrorLabel, ok_cancel_buttons
 
 CardT = TypeVar("CardT")
@@ -111,13 +112,15 @@ class CardAction(QDialog, Generic[CardT]):
         self.accept()
 
     def _conflict(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.conflict_title, message, parent=self)
-        reload = box.addButton("Обновить карточку", QMessageBox.ButtonRole.AcceptRole)
-        close = box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reload)
-        box.setEscapeButton(close)
-        box.exec()
-        if box.clickedButton() is not reload or self._reload is None:
+        """«Запись изменена другим пользователем»: what changed since the card was shown, that nothing was saved
+        (what was typed stays here and goes to the clipboard); «Обновить карточку» reads it again."""
+        fresh_now = fresh_card(self._services, self.card) if self.card is not None else None
+        if not show_conflict(
+            self, message, self.card, fresh_now, typed=typed_text(self), title=self.conflict_title
+        ):
+            self.reject()
+            return
+        if self._reload is None:
             self.reject()
             return
         fresh = self._reload()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop import __version__
 from desktop.domain.access import Action, ActorKind, Role
 from desktop.domain.appeals import Level
+from desktop.services.changes import ChangeSummary
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 from desktop.services.reports import REPORTS
@@ -37,6 +40,7 @@ from desktop.ui.families_view import FamiliesView
 from desktop.ui.lock import IDLE_LOCK_MINUTES, IdleWatcher, LockScreen, who_text
 from desktop.ui.login import ChangePasswordDialog
 from desktop.ui.printouts_view import PrintoutsView, reminder_text
+from desktop.ui.queue_view import QueueSection, keep_rows
 from desktop.ui.reports_view import ReportsView
 from desktop.ui.settings_view import SettingsView
 from desktop.ui.support_view import SupportView
@@ -46,6 +50,10 @@ from desktop.ui.users_view import UsersView
 
 #: The smallest the window can be made: the calendar's grid and panel side by side.
 MIN_SIZE = (960, 600)
+#: How often the window asks whether somebody changed something (`ChangesService.since`: one cheap query).
+CHANGES_POLL_MS = 3000
+#: The status bar's quiet note after the open section was read again for another person's change.
+CHANGES_NOTE = "Обновлено: изменения с другого компьютера"
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,11 @@ class MainWindow(QMainWindow):
         self.sweeper = Sweeper(services, self)
         self.sweeper.swept.connect(self.show_sweep)
         self.sweeper.start()
+        self._changes_token = self._read_changes_token()
+        self.changes_timer = QTimer(self)
+        self.changes_timer.setInterval(CHANGES_POLL_MS)
+        self.changes_timer.timeout.connect(self.poll_changes)
+        self.changes_timer.start()
         self.nav.setCurrentRow(0)
         self.nav.setFocus()
 
@@ -335,6 +348,50 @@ class MainWindow(QMainWindow):
                 refresh = getattr(self.views.get(key), "refresh", None)
                 if callable(refresh):
                     refresh()
+            self.poll_changes(note=False)  # this computer's own sweep is no news from another
+
+    # -- other computers' changes ------------------------------------------------------------------------
+
+    def _read_changes_token(self) -> int:
+        try:
+            return self._services.changes.token()
+        except (ServiceError, SQLAlchemyError):
+            return 0
+
+    def poll_changes(self, *, note: bool = True) -> ChangeSummary | None:
+        """Every `CHANGES_POLL_MS`: when somebody else changed something since the last look, read the open section
+        again in place (its selection, sort, filters and scroll position kept) and say so quietly in the status bar.
+
+        Not while the window is locked or a dialog is open over it (a card): the next look after it closes sees
+        the change. A database that does not answer is asked again next time."""
+        if self.locked or QApplication.activeModalWidget() is not None:
+            return None
+        try:
+            seen = self._services.changes.since(self._changes_token)
+        except (ServiceError, SQLAlchemyError):
+            return None
+        self._changes_token = seen.token
+        if seen.changed_by_others:
+            self.refresh_current()
+            if note:
+                self.statusBar().showMessage(CHANGES_NOTE, 6000)
+        return seen
+
+    def refresh_current(self) -> None:
+        """Read the open section again as F5 does, keeping its place: a queue keeps its selection, sort, filters and
+        scroll position; another section is refreshed if it can be."""
+        view = self.stack.currentWidget()
+        if isinstance(view, QueueSection):
+            view.refresh_in_place()
+            return
+        refresh = getattr(view, "refresh", None)
+        if not callable(refresh):
+            return
+        table = getattr(view, "table", None)
+        if isinstance(table, QTableView):
+            keep_rows(table, table.model(), refresh)
+        else:
+            refresh()
 
     # -- who is at the keyboard ----------------------------------------------------------------------
 
@@ -399,6 +456,7 @@ class MainWindow(QMainWindow):
                 return
         self.idle.stop()
         self.sweeper.stop()
+        self.changes_timer.stop()
         reports_view = self.views.get("reports")
         if isinstance(reports_view, ReportsView):
             reports_view.stop()  # a report being written is cancelled, its thread ended before the window goes

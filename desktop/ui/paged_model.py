@@ -45,6 +45,9 @@ class PagedRowsModel(QAbstractTableModel, Generic[RowT]):
         self._exhausted = True
         self.total = 0
         self.page_size = PAGE_SIZE
+        #: `reload` reads at least this many rows (those already scrolled through), so that a refresh keeps the
+        #: place the person scrolled to; 0: the first page only.
+        self.keep_rows = 0
 
     # -- what a subclass supplies ---------------------------------------------------------------------------
 
@@ -74,6 +77,8 @@ class PagedRowsModel(QAbstractTableModel, Generic[RowT]):
             self._rows, self._ids, self._offset, self._exhausted = [], set(), 0, False
             self.total = self.read_total()
             self._rows = self._next_page()
+            while len(self._rows) < min(self.keep_rows, FIND_LIMIT) and not self._exhausted:
+                self._rows.extend(self._next_page())
         except BaseException:
             self._rows, self._ids, self._exhausted, self.total = [], set(), True, 0
             raise

@@ -43,6 +43,23 @@ PRESET_CHECKED_STYLE = (
 )
 
 
+def keep_rows(table: QTableView, model: object, refresh: Callable[[], None]) -> None:
+    """Call `refresh`, reading again as many rows of a `PagedRowsModel` as were read, and put the table's scroll
+    bars back where they were."""
+    vertical, horizontal = table.verticalScrollBar(), table.horizontalScrollBar()
+    at, across = vertical.value(), horizontal.value()
+    paged = isinstance(model, PagedRowsModel)
+    if paged:
+        model.keep_rows = model.rowCount()
+    try:
+        refresh()
+    finally:
+        if paged:
+            model.keep_rows = 0
+    vertical.setValue(min(at, vertical.maximum()))
+    horizontal.setValue(min(across, horizontal.maximum()))
+
+
 class QueueSource(Protocol[RowT, FilterT]):
     """A service that counts and pages its records by a filter (`AppealsService`, `TicketsService`)."""
 
@@ -345,6 +362,11 @@ class QueueSection(QWidget):
         """Read the queue again, keeping the selected record selected."""
         self.apply()
 
+    def refresh_in_place(self) -> None:
+        """`refresh` (F5) that keeps the place too: the rows scrolled through are read again, the selected record
+        stays selected and the table where it was scrolled to (after a change made on another computer)."""
+        keep_rows(self.table, self.model, self.refresh)
+
     # -- the selection --------------------------------------------------------------------------------------
 
     def selected_id(self) -> int | None:
@@ -381,4 +403,4 @@ class QueueSection(QWidget):
             self.open_record(record_id)
 
 
-__all__ = ["IdRole", "QueueModel", "QueueSection", "UrgencyRole", "queue_table", "toggle_button"]
+__all__ = ["IdRole", "QueueModel", "QueueSection", "UrgencyRole", "keep_rows", "queue_table", "toggle_button"]

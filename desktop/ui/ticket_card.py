@@ -28,6 +28,7 @@ from desktop.services.registry import Services
 from desktop.services.tickets import StepKind, TicketCard
 from desktop.ui.appeal_dialogs import ERROR_COLOUR, with_wait_cursor
 from desktop.ui.card_parts import CardDialog, FileRow, field_group, steps_html, steps_texts, value_label
+from desktop.ui.conflict import fresh_card, show_conflict
 from desktop.ui.ticket_dialogs import (
     AssignDialog,
     FeedbackDialog,
@@ -332,9 +333,12 @@ class TicketCardDialog(CardDialog):
         try:
             with_wait_cursor(lambda: self._services.tickets.set_status(card.id, status, version=card.row.version))
         except ConflictError as exc:
-            self.banner.show_message(str(exc), "warning")
-            self.reload()
-            self.banner.show_message(f"{exc} Карточка обновлена.", "warning")
+            fresh = fresh_card(self._services, card)
+            if show_conflict(self, str(exc), card, fresh, title="Заявка изменена другим пользователем"):
+                self.reload()
+                self.banner.show_message(f"{exc} Карточка обновлена, статус не изменён.", "warning")
+            else:
+                self.banner.show_message(f"{exc} Статус не изменён.", "warning")
             return
         except ServiceError as exc:
             self.banner.show_message(str(exc), "warning")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from desktop.domain.appeals import Delivery, Rubric
@@ -289,12 +290,17 @@ def test_a_change_by_somebody_else_is_reported_and_the_card_reloaded(
     boxes = answer_message_boxes("Обновить карточку")
     play_dialogs(card_step(card), answer)
     open_by_keyboard(qtbot, view, number)
-    assert boxes.shown == [
-        (
-            f"Обращение {number} изменено другим пользователем, пока оно было открыто у вас. Ваши изменения не "
-            "сохранены: откройте обращение заново и посмотрите, что изменилось."
-        )
-    ]
+    assert len(boxes.shown) == 1
+    shown = boxes.shown[0]
+    assert shown.startswith("Запись изменена другим пользователем.")
+    assert (
+        f"Обращение {number} изменено другим пользователем, пока оно было открыто у вас. Ваши изменения не "
+        "сохранены: откройте обращение заново и посмотрите, что изменилось."
+    ) in shown
+    assert "• Статус: «На рассмотрении» → «Ответ дан»" in shown  # what changed, from the card shown to now
+    assert "• Ответ: «—» → «Разрешено.»" in shown
+    assert "скопирован в буфер обмена" in shown
+    assert QGuiApplication.clipboard().text() == "Разрешаем посещать вторую группу."  # the typed answer is kept
     assert after == {"status": "Ответ дан", "answer_button": False}
     assert demo_services.appeals.card(appeals.ids["on_track"]).answer_text == "Разрешено."
 
