@@ -32,3 +32,36 @@ class PermissionDenied(ServiceError):
 
 class AuthenticationFailed(ServiceError):
     """A wrong login or password, a blocked user, or an attempt made before the delay has passed."""
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database could not do the work just now (busy, read-only, full, or the server unreachable); nothing of
+    the unit of work was saved. `retry` says whether simply trying again later may succeed."""
+
+    retry = True
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another computer or program holds the database's write lock longer than we wait."""
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The database file, its folder, or the server accepts reading only."""
+
+    retry = False
+
+
+class DatabaseFull(DatabaseUnavailable):
+    """No space left on the disk (or the server's disk) that holds the database."""
+
+    retry = False
+
+
+class DatabaseBroken(DatabaseUnavailable):
+    """The file cannot be opened, read or written as a database: a disk, network folder or file at fault."""
+
+    retry = False
+
+
+class ServerUnreachable(DatabaseUnavailable):
+    """The PostgreSQL server does not answer or dropped the connection; the next call connects anew."""
