@@ -19,20 +19,21 @@ from desktop.services.demo_tickets import DEMO_AGENTS
 from desktop.services.errors import ServiceError
 from desktop.services.registry import computer_user, open_services
 from desktop.store.db import DEFAULT_FILE, DEMO_FILE, ENV_DB, resolve_location
-from tests.cli.conftest import NO_USERS_WARNING, error_line
+from tests.cli.conftest import NO_USERS_WARNING, empty_databases, error_line, sqlite_only
 
 D = dt.date
 
 
-def _services(path: Path):
+def _services(path: Path | str):
     return open_services(resolve_location(str(path)), actor=Actor.bootstrap("проверка"))
 
 
 # -- version -------------------------------------------------------------------------------------------
 
 
+@sqlite_only
 def test_version(run):
-    code, out, err = run("--version", db=False)
+    code, out, _ = run("--version", db=False)
     assert code == EXIT_OK
     assert out.strip() == f"school-office {__version__}"
 
@@ -55,11 +56,15 @@ def test_version_from_a_real_process_starts_without_qt():
 # -- init and settings ---------------------------------------------------------------------------------
 
 
+@empty_databases
 def test_init_creates_the_database_and_settings_show_lists_every_key(run, db):
     code, out, err = run("init")
     assert code == EXIT_OK, err
-    assert db.is_file()
-    assert f"База данных готова: SQLite: {db.resolve()}" in out
+    if isinstance(db, Path):
+        assert db.is_file()
+        assert f"База данных готова: SQLite: {db.resolve()}" in out
+    else:  # the schema made in the empty database the server's administrator created
+        assert f"База данных готова: PostgreSQL: {db}" in out
     assert "Заполните профиль школы" in out
     assert "  director_name — ФИО директора" in out
 
@@ -220,14 +225,15 @@ def test_an_override_from_the_command_line_changes_the_computed_term(run, db):
 
 
 def test_removing_a_missing_override_fails_in_russian(run):
-    code, out, err = run("calendar", "remove", "27.11.2026")
+    code, _, err = run("calendar", "remove", "27.11.2026")
     assert code == EXIT_FAILED
     assert err.splitlines()[0].startswith(NO_USERS_WARNING)
     assert error_line(err) == "Ошибка: На 27.11.2026 исключений календаря нет."
 
 
+@sqlite_only
 def test_a_bad_date_fails_in_russian_and_stores_nothing(run, db):
-    code, out, err = run("calendar", "day-off", "31.02.2026")
+    code, _, err = run("calendar", "day-off", "31.02.2026")
     assert code == EXIT_FAILED
     assert "Неверная дата «31.02.2026»" in err
     assert "ДД.ММ.ГГГГ" in err
@@ -283,6 +289,7 @@ def test_calendar_confirm_year(run, db):
         (["--frobnicate", "init"], "непонятные аргументы: --frobnicate"),
     ],
 )
+@sqlite_only
 def test_a_usage_error_exits_with_2_and_russian_text(run, db, args, expected):
     code, out, err = run(*args)
     assert code == EXIT_USAGE
@@ -296,14 +303,17 @@ def test_a_usage_error_exits_with_2_and_russian_text(run, db, args, expected):
 # -- which database --------------------------------------------------------------------------------
 
 
-def test_the_environment_variable_is_used_without_db(run, tmp_path, monkeypatch):
-    env_db = tmp_path / "from-env.db"
+def test_the_environment_variable_is_used_without_db(run, db, monkeypatch):
+    env_db = db  # a file, or a database on a PostgreSQL server shared by the office's computers
     monkeypatch.setenv(ENV_DB, str(env_db))
     code, out, err = run("init", db=False)
     assert code == EXIT_OK, err
-    assert f"SQLite: {env_db.resolve()}" in out
+    if isinstance(env_db, Path):
+        assert f"SQLite: {env_db.resolve()}" in out
+    else:
+        assert f"PostgreSQL: {env_db}" in out
     assert run("settings", "set", "school_short_name", "МАОУ СОШ № 7", db=False)[0] == EXIT_OK
-    assert env_db.is_file()
+    assert not isinstance(env_db, Path) or env_db.is_file()
     assert not (user_data_dir() / DEFAULT_FILE).exists()
     services = _services(env_db)
     try:
@@ -316,10 +326,15 @@ def test_db_wins_over_the_environment_variable(run, db, tmp_path, monkeypatch):
     env_db = tmp_path / "from-env.db"
     monkeypatch.setenv(ENV_DB, str(env_db))
     assert run("settings", "set", "school_short_name", "МАОУ СОШ № 7")[0] == EXIT_OK
-    assert db.is_file()
     assert not env_db.exists()
+    services = _services(db)
+    try:
+        assert services.settings.get("school_short_name") == "МАОУ СОШ № 7"
+    finally:
+        services.close()
 
 
+@sqlite_only
 def test_without_db_or_environment_the_users_data_folder_is_used(run):
     code, out, _ = run("init", db=False)
     assert code == EXIT_OK
@@ -327,6 +342,7 @@ def test_without_db_or_environment_the_users_data_folder_is_used(run):
     assert str(user_data_dir() / DEFAULT_FILE) in out
 
 
+@sqlite_only
 @pytest.mark.parametrize("args", [["init", "--demo"], ["--demo", "init"]])
 def test_init_demo_creates_the_filled_demo_database_apart_from_the_schools_own(run, args):
     code, out, err = run(*args, db=False)
@@ -358,6 +374,7 @@ def test_init_demo_creates_the_filled_demo_database_apart_from_the_schools_own(r
     assert DEMO_PROFILE["school_short_name"] not in out
 
 
+@sqlite_only
 def test_demo_never_fills_the_database_named_in_the_environment(run, tmp_path, monkeypatch):
     school_db = tmp_path / "real-school.db"
     monkeypatch.setenv(ENV_DB, str(school_db))
@@ -372,9 +389,23 @@ def test_demo_never_fills_the_database_named_in_the_environment(run, tmp_path, m
     assert (user_data_dir() / DEMO_FILE).is_file()
 
 
-@pytest.mark.parametrize("kind", ["folder", "not a database", "unsupported"])
-def test_a_database_that_cannot_be_opened_fails_in_russian(run, tmp_path, kind):
-    if kind == "folder":
+@sqlite_only
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "folder",
+        "not a database",
+        "unsupported",
+        pytest.param("no such database on the server", marks=pytest.mark.postgres),
+        pytest.param("no server", marks=pytest.mark.postgres),
+    ],
+)
+def test_a_database_that_cannot_be_opened_fails_in_russian(run, tmp_path, kind, request):
+    if kind == "no such database on the server":
+        target = request.getfixturevalue("postgres_server").url("school_office_never_created")
+    elif kind == "no server":
+        target = "postgresql+psycopg://school:secret@127.0.0.1:9/school_office"  # port 9: nobody listens
+    elif kind == "folder":
         target = str(tmp_path)
     elif kind == "not a database":
         (tmp_path / "notes.db").write_text("Заметки секретаря\n" * 200, encoding="utf-8")
@@ -386,4 +417,5 @@ def test_a_database_that_cannot_be_opened_fails_in_russian(run, tmp_path, kind):
     assert out == ""
     assert err.startswith("Ошибка: ")  # the only line: not even the warning about users
     assert "Traceback" not in err
+    assert "secret" not in err  # the password never shown
     assert ("не поддерживается" if kind == "unsupported" else "Не удалось открыть базу данных") in err

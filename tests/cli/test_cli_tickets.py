@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from desktop.cli import ENV_NEW_PASSWORD, ENV_PASSWORD, ENV_USER, EXIT_FAILED, EXIT_OK
-from tests.cli.conftest import Run, error_line
+from tests.cli.conftest import Run, error_line, sqlite_only
 
 HEADER = ["Дата подачи", "Заявитель", "Категория", "Дата мероприятия", "Описание", "Контакт", "Класс"]
 PASSWORD = "Пароль-школы-2026"
@@ -187,6 +187,7 @@ def test_an_agent_may_neither_import_nor_export_and_a_missing_file_is_told(schoo
     assert (code, error_line(err)) == (EXIT_FAILED, f"Ошибка: Файл не найден: {tmp_path / 'нет.csv'}")
 
 
+@sqlite_only
 def test_export_list_names_the_register_of_tickets(run):
     code, out, err = run("export", "--list", db=False)
     assert code == EXIT_OK, err

@@ -19,7 +19,7 @@ from desktop.domain.access import Actor
 from desktop.services.audit import AuditRow
 from desktop.services.registry import computer_user, open_services
 from desktop.store.db import resolve_location
-from tests.cli.conftest import NO_USERS_WARNING, Run, error_line
+from tests.cli.conftest import NO_USERS_WARNING, Run, error_line, sqlite_only
 
 ADMIN_PASSWORD = "Надёжный-пароль-1"
 STAFF_PASSWORD = "Временный-пароль-2"
@@ -223,6 +223,7 @@ def test_a_wrong_password_or_login_exits_non_zero_and_changes_nothing(run, admin
     ]
 
 
+@sqlite_only  # who acts and how the password is asked: the same on every backend
 def test_without_a_password_and_no_terminal_the_command_says_where_to_put_it(run, admin_db, no_terminal):
     before = _trail(admin_db)
     code, _, err = run("settings", "set", "school_short_name", "МАОУ СОШ № 7", env={ENV_USER: "admin"})
@@ -234,6 +235,7 @@ def test_without_a_password_and_no_terminal_the_command_says_where_to_put_it(run
     assert _trail(admin_db) == before
 
 
+@sqlite_only  # who acts and how the password is asked: the same on every backend
 def test_on_a_terminal_the_password_is_asked_for(run, admin_db, monkeypatch):
     asked: list[str] = []
     monkeypatch.setattr(sys, "stdin", type("Terminal", (io.StringIO,), {"isatty": lambda self: True})())
@@ -243,12 +245,14 @@ def test_on_a_terminal_the_password_is_asked_for(run, admin_db, monkeypatch):
     assert asked == ["Пароль пользователя admin: "]
 
 
+@sqlite_only  # who acts and how the password is asked: the same on every backend
 def test_without_a_user_the_command_says_how_to_name_one(run, admin_db):
     code, _, err = run("settings", "show")
     assert code == EXIT_FAILED
     assert "--user ЛОГИН" in error_line(err) and ENV_USER in error_line(err)
 
 
+@sqlite_only  # the command line read: the same on every backend
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_the_user_option_wins_over_the_environment(run, admin_db, where):
     env = {ENV_USER: "ivanova", ENV_PASSWORD: ADMIN_PASSWORD}  # the password is the administrator's
@@ -261,6 +265,7 @@ def test_the_user_option_wins_over_the_environment(run, admin_db, where):
 # -- export --------------------------------------------------------------------------------------------
 
 
+@sqlite_only
 def test_export_list_names_the_audit_trail(run):
     code, out, err = run("export", "--list", db=False)
     assert code == EXIT_OK, err

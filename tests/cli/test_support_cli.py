@@ -23,7 +23,7 @@ from desktop.services.reports import REPORTS
 from desktop.services.support import SupportInput
 from desktop.services.support_io import EXPORT_HEADERS
 from desktop.store.db import resolve_location
-from tests.cli.conftest import Run, error_line
+from tests.cli.conftest import Run, error_line, sqlite_only
 
 PASSWORD = "Пароль-школы-2026"
 ADMIN = {ENV_USER: "admin", ENV_PASSWORD: PASSWORD}
@@ -130,6 +130,7 @@ def test_a_class_teacher_prints_the_notice_on_one_page(school, tmp_path):
     assert code == 2 and "--out" in err
 
 
+@sqlite_only
 def test_export_list_names_the_register_of_support_requests(run):
     code, out, err = run("export", "--list", db=False)
     assert code == EXIT_OK, err
