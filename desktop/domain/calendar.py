@@ -230,6 +230,7 @@ class WorkCalendar:
         """
         if n < 0:
             return self.subtract_working_days(d, -n)
+        self._check_years(d.year, d.year)  # before covering it: an unknown year 9999 is not filled in at all
         o = d.toordinal()
         wd = self._covering(o)
         i = (bisect_right(wd, o) + n - 1) if n else bisect_left(wd, o)
@@ -247,6 +248,7 @@ class WorkCalendar:
         """
         if n < 0:
             return self.add_working_days(d, -n)
+        self._check_years(d.year, d.year)  # before covering it: an unknown year 9999 is not filled in at all
         o = d.toordinal()
         wd = self._covering(o)
         i = (bisect_left(wd, o) - n) if n else bisect_right(wd, o) - 1

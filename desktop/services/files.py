@@ -66,7 +66,9 @@ def file_problem(file: FileIn, limit: int) -> str | None:
 def clean_name(name: str) -> str:
     """The original name as data: no folders, no control characters, at most 255 characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip() or "файл"
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    if base.strip(".") == "":  # «..» would name the folder above where the file is saved to open it
+        base = "файл"
     if len(base) > MAX_NAME:
         stem, dot, ext = base.rpartition(".")
         base = (stem[: MAX_NAME - len(ext) - 1] + dot + ext) if dot and len(ext) < 16 else base[:MAX_NAME]

@@ -241,27 +241,28 @@ def _table(name: str, records: Iterable[tuple[int, Sequence[Value]]], fields: Se
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, Sequence[Value]]]:
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        try:
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()  # some programs write a wrong sheet size: read every row there is
+            # Read-only sheets yield an empty row for each row that has no cells, so the count is the row number.
+            rows = [
+                (number, tuple(_xlsx_value(v) for v in row))
+                for number, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            wb.close()
+    except OSError:
+        raise  # the file itself cannot be read: `read_table` says so
+    except Exception as exc:
+        # Whatever a damaged workbook makes openpyxl raise (a zip that is not a workbook, XML cut short while the
+        # rows are read, a cell it cannot convert): the person needs to hear that the file is damaged.
         raise ImportFailed(
             [ImportProblem(path.name, None, None, f"это не файл Excel .xlsx или он повреждён ({exc}).")]
         ) from exc
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # some programs write a wrong sheet size: read every row there is
-        # Read-only sheets yield an empty row for each row that has no cells, so the count is the row number.
-        rows = [
-            (number, tuple(_xlsx_value(v) for v in row))
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        wb.close()
     return iter(rows)
 
 
@@ -394,10 +395,19 @@ def parse_date_value(value: Value) -> dt.date:
 
 def school_moment(local: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """A school-local (naive) moment as UTC; an aware one (the file gave its offset) as it is. A local time that a
-    clock change repeated is taken as the first."""
-    if local.tzinfo is not None:
-        return local.astimezone(dt.UTC)
-    return local.replace(tzinfo=tz, fold=0).astimezone(dt.UTC)
+    clock change repeated is taken as the first.
+
+    Raises ValueError with a Russian reason for a moment in the first or the last year a datetime holds (01.01.0001,
+    31.12.9999): it may not be shown in another time zone at all."""
+    try:
+        aware = local if local.tzinfo is not None else local.replace(tzinfo=tz, fold=0)
+        moment = aware.astimezone(dt.UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not dt.MINYEAR < moment.year < dt.MAXYEAR:
+        shown = f"{local.day:02}.{local.month:02}.{local.year:04}"
+        raise ValueError(f"«{shown}»: дата вне допустимого диапазона, укажите год от 0002 до 9998.")
+    return moment
 
 
 __all__ = [
