@@ -675,9 +675,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
             try:
                 local = parse_local_datetime(args.now)
+                now = school_moment(local.value, system.settings.timezone())
             except ValueError as exc:
                 raise CommandError(f"--now: {exc}") from None
-            now = school_moment(local.value, system.settings.timezone())
         result = system.appeals.sweep(now)
     finally:
         services.close()

@@ -337,6 +337,9 @@ def test_a_missing_file_and_a_wrong_sweep_moment_are_told(school, tmp_path):
     code, _, err = school("sweep", "--now", "завтра")
     assert code == EXIT_FAILED
     assert error_line(err).startswith("Ошибка: --now: «завтра» — не дата и время.")
+    code, _, err = school("sweep", "--now", "01.01.0001 00:00")
+    assert code == EXIT_FAILED
+    assert "дата вне допустимого диапазона" in error_line(err)
 
 
 @sqlite_only
