@@ -275,7 +275,7 @@ class Backups:
         self._record("daily_backup", {"file": str(path)}, actor=Actor.system())
         return path
 
-    def list(self) -> list[Path]:
+    def copies(self) -> list[Path]:
         """The backups the rotation counts, oldest first."""
         folder = self.folder()
         if not folder.is_dir():
@@ -287,7 +287,7 @@ class Backups:
         are not counted and not removed."""
         if keep < 1:
             raise BackupError(f"Сколько копий хранить: не меньше одной, а не {keep}.")
-        removed = self.list()[:-keep]
+        removed = self.copies()[:-keep]
         for path in removed:
             path.unlink(missing_ok=True)
         return removed

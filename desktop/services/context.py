@@ -134,7 +134,7 @@ def database_error(exc: DBAPIError, session: Session | None = None) -> DatabaseU
     """The Russian error for a database that could not do the work, or None for an error of another kind
     (a broken constraint, a programming error), which is left as it is."""
     try:
-        url = session.get_bind().url if session is not None else None
+        url = session.get_bind().engine.url if session is not None else None
     except Exception:  # noqa: BLE001 - a session without a bind: no place to name
         url = None
     backend = url.get_backend_name() if url is not None else ""

@@ -128,6 +128,7 @@ class ReportsService(SchoolService):
     def bind(self, services: Services) -> None:
         """The registry's other services, which write the registers they own."""
         self._services = services
+        self._trend_cache: dict[tuple[object, ...], tuple[MonthShare, ...]] = {}
 
     # -- the catalogue ---------------------------------------------------------------------------------------------
 
@@ -249,11 +250,23 @@ class ReportsService(SchoolService):
                     )
                 )
             )
-            facts = appeal_facts(session, first, today, tz, now=now, calendar=cal)
-        try:
-            trend = rules.summarize_appeals(facts, now, cal).months
-        except UnknownCalendarYear:
-            trend = rules.summarize_appeals(facts, now, WorkCalendar(strict=False)).months
+            # The trend counts finished appeals only, which a pending escalation does not touch: it changes only with
+            # a new step or appeal, so it is kept between calls (the window refreshes the dashboard every few seconds
+            # when other computers work).
+            key = (
+                first,
+                today,
+                session.scalar(select(func.max(AppealStep.id))),
+                session.scalar(select(func.count(Appeal.id))),
+            )
+            trend = self._trend_cache.get(key)
+            if trend is None:
+                facts = appeal_facts(session, first, today, tz)
+                try:
+                    trend = rules.summarize_appeals(facts, now, cal).months
+                except UnknownCalendarYear:
+                    trend = rules.summarize_appeals(facts, now, WorkCalendar(strict=False)).months
+                self._trend_cache = {key: trend}
         by_month = {m.month: m for m in trend}
         series = tuple(
             by_month.get(month, MonthShare(month, 0, 0))
@@ -329,11 +342,15 @@ def appeal_facts(
     if not rows:
         return []
     ids = [r.id for r in rows]
-    steps: dict[int, list[AppealStep]] = {}
+    # Plain rows of the columns the stays need, not ORM objects: the dashboard reads a year of appeals this way.
+    steps: dict[int, list[Any]] = {}
+    step_columns = (
+        AppealStep.appeal_id, AppealStep.kind, AppealStep.level, AppealStep.at, AppealStep.due_at, AppealStep.due_date,
+    )  # fmt: skip
     for chunk in range(0, len(ids), 900):
         part = ids[chunk : chunk + 900]
-        for step in session.scalars(
-            select(AppealStep).where(AppealStep.appeal_id.in_(part)).order_by(AppealStep.at, AppealStep.id)
+        for step in session.execute(
+            select(*step_columns).where(AppealStep.appeal_id.in_(part)).order_by(AppealStep.at, AppealStep.id)
         ):
             steps.setdefault(step.appeal_id, []).append(step)
     out = []

@@ -79,12 +79,12 @@ def test_rotation_keeps_the_newest_n_and_leaves_other_files(sqlite_services, clo
         clock.advance(hours=1)
     folder = backups.folder()
     assert folder == sqlite_services.location.path.parent / "backups"
-    assert backups.list() == made[-3:]
+    assert backups.copies() == made[-3:]
     assert all(NAME_RE.match(p.name) for p in made)
     # 10:00 in Yekaterinburg-or-Tyumen time is not asked for: the name is school time, whatever the zone is.
     (folder / "notes.txt").write_text("моё")
     backups.rotate(1)
-    assert backups.list() == made[-1:]
+    assert backups.copies() == made[-1:]
     assert (folder / "notes.txt").exists()
     with pytest.raises(BackupError, match="не меньше одной"):
         backups.rotate(0)
@@ -100,7 +100,7 @@ def test_daily_backup_is_made_once_a_day_as_the_system(sqlite_services, clock):
     clock.advance(days=1)
     second = backups.daily()
     assert second is not None and second != first
-    assert backups.list() == [first, second]
+    assert backups.copies() == [first, second]
     daily = [e for e in _events(sqlite_services) if e.action == "daily_backup"]
     assert [e.actor for e in daily] == [Actor.system().name] * 2
 
@@ -110,7 +110,7 @@ def test_daily_backup_rotates(sqlite_services, clock):
     for _ in range(4):
         backups.daily(keep=2)
         clock.advance(days=1)
-    assert len(backups.list()) == 2
+    assert len(backups.copies()) == 2
 
 
 def test_backup_needs_the_right(sqlite_services, tmp_path):
@@ -197,7 +197,7 @@ def test_a_good_restore_brings_back_the_old_rows_and_keeps_what_it_replaced(sqli
     assert result.kept.parent == sqlite_services.location.path.parent / "backups"
     kept = _rows(result.kept, "SELECT value FROM settings WHERE key = 'school_short_name'")
     assert kept == [("Школа после копии",)]
-    assert result.kept not in Backups(sqlite_services).list()  # not rotated away
+    assert result.kept not in Backups(sqlite_services).copies()  # not rotated away
     newest = _events(sqlite_services)[-1]
     assert newest.action == "restore"
     assert newest.after["from"] == str(saved) and newest.after["by"] == "Тестовый пользователь"

@@ -59,7 +59,7 @@ def test_daily_backup_runs_in_the_background_and_reports_in_the_status_bar(qtbot
         daily.start()
     daily.show_in(window)
     assert "Резервная копия за сегодня сохранена" in window.statusBar().currentMessage()
-    assert len(Backups(sqlite_services).list()) == 1
+    assert len(Backups(sqlite_services).copies()) == 1
     again = DailyBackup(sqlite_services)
     again.start()
     again.wait(10)
