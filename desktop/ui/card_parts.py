@@ -42,6 +42,30 @@ def value_label(parent: QWidget, name: str) -> QLabel:
     return label
 
 
+def action_strip(
+    parent: QWidget, name: str, colours: tuple[str, str, str], button_text: str = ""
+) -> tuple[QFrame, QLabel, QPushButton]:
+    """A coloured strip across a card with a sentence and a button that acts on it (offer a refusal, open the other
+    request), hidden until the card has something to say. `colours` are the background, border and text colours;
+    the parts are named `name`, `name_text` and `name_button`."""
+    background, border, text_colour = colours
+    strip = QFrame(parent)
+    strip.setObjectName(name)
+    strip.setStyleSheet(f"#{name} {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}")
+    layout = QHBoxLayout(strip)
+    layout.setContentsMargins(10, 6, 10, 6)
+    text = QLabel(strip)
+    text.setObjectName(f"{name}_text")
+    text.setWordWrap(True)
+    text.setStyleSheet(f"color: {text_colour};")
+    button = QPushButton(button_text, strip)
+    button.setObjectName(f"{name}_button")
+    layout.addWidget(text, 1)
+    layout.addWidget(button)
+    strip.hide()
+    return strip, text, button
+
+
 def field_group(
     parent: QWidget, title: str, captions: Iterable[tuple[str, str]], fields: dict[str, QLabel]
 ) -> QGroupBox:

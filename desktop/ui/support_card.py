@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -27,7 +26,15 @@ from desktop.domain.support import Step
 from desktop.services.files import FileInfo
 from desktop.services.registry import Services
 from desktop.services.support import StepKind, SupportCard
-from desktop.ui.card_parts import CardDialog, FileRow, field_group, steps_html, steps_texts, value_label
+from desktop.ui.card_parts import (
+    CardDialog,
+    FileRow,
+    action_strip,
+    field_group,
+    steps_html,
+    steps_texts,
+    value_label,
+)
 from desktop.ui.support_dialogs import (
     CheckDialog,
     CloseDialog,
@@ -100,22 +107,9 @@ class SupportCardDialog(CardDialog):
             wide=("standing", "brought_by"),
         )  # fmt: skip
 
-        self.other_stp = QFrame(self)
-        self.other_stp.setObjectName("other_stp")
-        self.other_stp.setStyleSheet(
-            "#other_stp { background: #fff3cd; border: 1px solid #e0c36a; border-radius: 4px; }"
+        self.other_stp, self.other_stp_text, self.other_stp_button = action_strip(
+            self, "other_stp", ("#fff3cd", "#e0c36a", "#5c4400")
         )
-        other = QHBoxLayout(self.other_stp)
-        other.setContentsMargins(10, 6, 10, 6)
-        self.other_stp_text = QLabel(self.other_stp)
-        self.other_stp_text.setObjectName("other_stp_text")
-        self.other_stp_text.setWordWrap(True)
-        self.other_stp_text.setStyleSheet("color: #5c4400;")
-        self.other_stp_button = QPushButton(self.other_stp)
-        self.other_stp_button.setObjectName("other_stp_open")
-        other.addWidget(self.other_stp_text, 1)
-        other.addWidget(self.other_stp_button)
-        self.other_stp.hide()
         body.addWidget(self.other_stp)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)

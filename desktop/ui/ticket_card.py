@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -27,7 +26,15 @@ from desktop.services.errors import ConflictError, ServiceError
 from desktop.services.registry import Services
 from desktop.services.tickets import StepKind, TicketCard
 from desktop.ui.appeal_dialogs import ERROR_COLOUR, with_wait_cursor
-from desktop.ui.card_parts import CardDialog, FileRow, field_group, steps_html, steps_texts, value_label
+from desktop.ui.card_parts import (
+    CardDialog,
+    FileRow,
+    action_strip,
+    field_group,
+    steps_html,
+    steps_texts,
+    value_label,
+)
 from desktop.ui.conflict import fresh_card, show_conflict
 from desktop.ui.ticket_dialogs import (
     AssignDialog,
@@ -73,22 +80,9 @@ class TicketCardDialog(CardDialog):
             wide=("status", "agent", "due"),
         )  # fmt: skip
 
-        self.refusal_offer = QFrame(self)
-        self.refusal_offer.setObjectName("refusal_offer")
-        self.refusal_offer.setStyleSheet(
-            "#refusal_offer { background: #fde3e4; border: 1px solid #e57373; border-radius: 4px; }"
+        self.refusal_offer, self.refusal_text, self.refusal_offer_button = action_strip(
+            self, "refusal_offer", ("#fde3e4", "#e57373", "#6d0f0f"), "Отказать…"
         )
-        offer = QHBoxLayout(self.refusal_offer)
-        offer.setContentsMargins(10, 6, 10, 6)
-        self.refusal_text = QLabel(self.refusal_offer)
-        self.refusal_text.setObjectName("refusal_offer_text")
-        self.refusal_text.setWordWrap(True)
-        self.refusal_text.setStyleSheet("color: #6d0f0f;")
-        self.refusal_offer_button = QPushButton("Отказать…", self.refusal_offer)
-        self.refusal_offer_button.setObjectName("refusal_offer_button")
-        offer.addWidget(self.refusal_text, 1)
-        offer.addWidget(self.refusal_offer_button)
-        self.refusal_offer.hide()
         body.addWidget(self.refusal_offer)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
