@@ -113,3 +113,17 @@ def sqlite_services(tmp_path: Path, clock: FixedClock) -> Iterator[Services]:
         yield opened
     finally:
         opened.close()
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    """The size of the PyInstaller bundle, when tests/test_bundle.py built one in this run."""
+    import sys
+
+    module = sys.modules.get("tests.test_bundle")
+    size = config.stash.get(module.BUNDLE_SIZE, None) if module is not None else None
+    if size is not None:
+        megabytes, files = size
+        goal = module.SIZE_GOAL_MB
+        terminalreporter.write_line(f"Bundle: {megabytes} MB (goal < {goal} MB), {files} files")
