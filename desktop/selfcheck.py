@@ -1,10 +1,11 @@
 """«Проверка установки» (`school-office self-check`): the program's main paths tried once, start to end.
 
-For the school's IT person after installing the program, and the core of the CI smoke test of the bundle. In one
-process, inside a temporary folder (or the folder given, kept for inspection), never touching the user's own
-database: a new SQLite database with a first administrator and a secretary, the sample class list
-(resources/samples/students.csv) imported, a snapshot of the families section drawn offscreen, and Appendix 2 printed
-to PDF for one imported student. One Russian line per step; the first failure ends the check with «✗ step: reason».
+For the school's IT person after installing the program, and the core of the CI smoke test of the bundle.
+In one process, inside a temporary folder (or the folder given, kept for inspection), never touching the
+user's own database: a new SQLite database with a first administrator and a secretary, the sample class list
+(resources/samples/students.csv) imported, a snapshot of the families section drawn offscreen, and Appendix 2
+printed to PDF for one imported student. One Russian line per step; the first failure ends the check with
+«✗ step: reason».
 """
 
 from __future__ import annotations
@@ -128,9 +129,8 @@ def _check(folder: Path) -> None:
             services.users.create_first_admin("admin", "Администратор Проверки", admin_password)
             admin = services.as_actor(services.users.authenticate("admin", admin_password))
             # What a printed form needs from the school's profile.
-            admin.settings.update(
-                {"school_short_name": "Школа (проверка установки)", "director_name": "Директоров Иван Иванович"}
-            )
+            school, director = "Школа (проверка установки)", "Директоров Иван Иванович"
+            admin.settings.update({"school_short_name": school, "director_name": director})
             # The families register is the secretary's: the administrator has no right to it (personal data).
             admin.users.add(
                 "secretary", "Секретарь Проверки", {Role.SECRETARY}, secretary_password, must_change=False

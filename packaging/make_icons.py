@@ -2,8 +2,8 @@
 
     uv run python packaging/make_icons.py
 
-The .ico holds one PNG-compressed image per size (Windows Vista and later read them); build.spec gives it to the
-.exe. Run again after changing the SVG and commit the three files.
+The .ico holds one PNG-compressed image per size (Windows Vista and later read them); build.spec gives it
+to the .exe. Run again after changing the SVG and commit the three files.
 """
 
 from __future__ import annotations
