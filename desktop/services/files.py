@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desktop.domain.russian import plural
@@ -78,7 +77,10 @@ def clean_name(name: str) -> str:
 def store_file(session: Session, file: FileIn, *, now: dt.datetime, by: str) -> Attachment:
     """Keep the bytes once under their hash and add an attachment row naming them; in the caller's transaction."""
     digest = hashlib.sha256(file.data).hexdigest()
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    if session.get_bind().dialect.name == "postgresql":  # the dialect's module only where it is the database's
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     session.execute(
         insert(Blob)
         .values(sha256=digest, size=len(file.data), data=file.data)

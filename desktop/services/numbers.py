@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desktop.store.models import NumberCounter
@@ -16,7 +15,10 @@ def next_number(session: Session, series: str, year: int) -> int:
     consecutive numbers, and a registration that fails rolls its number back: the register has no gaps.
     """
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if dialect == "postgresql":  # the dialect's module only where it is the database's
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     session.execute(
         insert(NumberCounter).values(series=series, year=year, last=0).on_conflict_do_nothing(
             index_elements=["series", "year"]

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from desktop.reports.workbook import ExportCancelled
 from desktop.services.errors import ServiceError
 from desktop.services.registry import Services
 
@@ -135,6 +134,8 @@ class ExportJob(QObject):
     # -- in the worker's thread ----------------------------------------------------------------------------------
 
     def work(self, runner: _Runner | None) -> None:
+        from desktop.reports.workbook import ExportCancelled  # openpyxl: not at start-up, when a report is written
+
         emit_progress = runner.progressed.emit if runner is not None else self._on_progress
         before = _stamp(self.path)
 

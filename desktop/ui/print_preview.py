@@ -11,8 +11,8 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
 from desktop.services.errors import ServiceError
 from desktop.ui.widgets import Banner
 
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium  # imported where a form is shown or printed: not at start-up
+
 #: The most dots per inch a page is rendered at for the printer.
 PRINT_DPI_LIMIT = 300
 #: The preview's page width at 100 %: about an A4 sheet on an office screen.
@@ -37,6 +40,8 @@ SCREEN_DPI = 96
 
 
 def page_count(pdf: bytes) -> int:
+    import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(pdf)
     try:
         return len(doc)
@@ -59,6 +64,8 @@ def _image(page: pdfium.PdfPage, dpi: float) -> QImage:
 def pages(pdf: bytes, dpi: float) -> Iterator[QImage]:
     """The pages of `pdf` one at a time as images at `dpi` dots per inch, white behind the ink: a long register
     at printer resolution never sits in memory all at once."""
+    import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(pdf)
     try:
         for index in range(len(doc)):
@@ -84,6 +91,8 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     dpi = min(max(printer.resolution(), 72), PRINT_DPI_LIMIT)
+    import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(pdf)
     try:
         count = len(doc)
@@ -179,6 +188,8 @@ class PrintPreviewDialog(QDialog):
         self._render()
 
     def _render(self) -> None:
+        import pypdfium2 as pdfium
+
         try:
             dpi = SCREEN_DPI * self.devicePixelRatioF() * 1.5  # sharp when zoomed in a little
             self.images = render_pages(self.pdf, dpi)
@@ -221,6 +232,8 @@ class PrintPreviewDialog(QDialog):
         self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> int:
+        import pypdfium2 as pdfium
+
         try:
             pages = print_pdf(self.pdf, printer)
         except (ServiceError, pdfium.PdfiumError) as exc:
