@@ -3,7 +3,7 @@ logged in and the database in the status bar; locking by Ctrl+L or after idle mi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -118,6 +118,36 @@ def school_idle_lock_ms(services: Services) -> int:
     return minutes * 60_000
 
 
+class SectionViews(Mapping[str, QWidget]):
+    """The sections' views of a window by key: the sections the person may open, each built on first use (when it is
+    shown, or looked up here); `built` gives a view only if it is built already."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        view = self._built.get(key)
+        if view is None:
+            keys = [section.key for section in self._window.sections]
+            if key not in keys:
+                raise KeyError(key)
+            view = self._built[key] = self._window._build_section(keys.index(key))
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([section.key for section in self._window.sections])
+
+    def __len__(self) -> int:
+        return len(self._window.sections)
+
+    def __contains__(self, key: object) -> bool:
+        return any(section.key == key for section in self._window.sections)
+
+    def built(self, key: str) -> QWidget | None:
+        return self._built.get(key)
+
+
 class MainWindow(QMainWindow):
     """`idle_lock_ms`: the idle time before the window locks (None: the school's setting; tests pass a few ms).
 
@@ -150,11 +180,10 @@ class MainWindow(QMainWindow):
         self.nav.setFont(font)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget(self)
-        self.views: dict[str, QWidget] = {}
+        # A section is built when it is first shown (or asked for): start-up builds only the first one.
+        self.views = SectionViews(self)
         for number, section in enumerate(self.sections, start=1):
-            view = section.build(services)
-            self.views[section.key] = view
-            self.stack.addWidget(view)
+            self.stack.addWidget(QWidget(self.stack))  # its place, until the section is built
             item = QListWidgetItem(section.title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             if number <= 10:
@@ -175,23 +204,6 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.lock_screen)
         self.setCentralWidget(self.pages)
 
-        settings_view = self.views["settings"]
-        calendar_view = self.views["calendar"]
-        assert isinstance(settings_view, SettingsView) and isinstance(calendar_view, CalendarView)
-        settings_view.calendar_changed.connect(calendar_view.refresh)
-        settings_view.profile_saved.connect(self._update_title)
-        settings_view.profile_saved.connect(calendar_view.refresh)  # the time zone decides what "today" is
-        settings_view.profile_saved.connect(self._update_idle_interval)
-        support_view = self.views.get("support")
-        if isinstance(support_view, SupportView):
-            support_view.open_settings.connect(lambda: self.show_section("settings"))
-            settings_view.profile_saved.connect(support_view.show_contacts)  # the contacts are settings
-        director_view = self.views.get("director")
-        if isinstance(director_view, DirectorView):
-            if "appeals" in self.views:
-                director_view.open_queue.connect(self.show_appeals)
-            director_view.open_section.connect(self.show_filtered)
-
         self.school_label = QLabel(self)
         self.user_label = QLabel(f"Пользователь: {who_text(self._actor)}", self)
         self.user_label.setObjectName("user_label")
@@ -208,9 +220,6 @@ class MainWindow(QMainWindow):
         self.reminder_label.linkActivated.connect(lambda _link: self.show_section("printouts"))
         self.statusBar().addWidget(self.reminder_label)
         self.update_reminder()
-        printouts_view = self.views.get("printouts")
-        if isinstance(printouts_view, PrintoutsView):
-            printouts_view.changed.connect(self.update_reminder)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menu()
@@ -230,8 +239,46 @@ class MainWindow(QMainWindow):
         self.changes_timer.setInterval(CHANGES_POLL_MS)
         self.changes_timer.timeout.connect(self.poll_changes)
         self.changes_timer.start()
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(0)  # builds the first section: its data is read before the window is shown
         self.nav.setFocus()
+
+    def _build_section(self, index: int) -> QWidget:
+        """Build the section at `index` in its place in the stack, and connect it to the window and to the sections
+        built before it (one built later connects itself to this one then)."""
+        section = self.sections[index]
+        view = section.build(self._services)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, view)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        if isinstance(view, SettingsView):
+            view.calendar_changed.connect(lambda: self._refresh_built("calendar"))
+            view.profile_saved.connect(self._update_title)
+            view.profile_saved.connect(lambda: self._refresh_built("calendar"))  # the time zone decides "today"
+            view.profile_saved.connect(self._update_idle_interval)
+            view.profile_saved.connect(self._show_support_contacts)  # the contacts are settings
+        elif isinstance(view, SupportView):
+            view.open_settings.connect(lambda: self.show_section("settings"))
+        elif isinstance(view, DirectorView):
+            if "appeals" in self.views:
+                view.open_queue.connect(self.show_appeals)
+            view.open_section.connect(self.show_filtered)
+        elif isinstance(view, PrintoutsView):
+            view.changed.connect(self.update_reminder)
+        return view
+
+    def _refresh_built(self, key: str) -> None:
+        """Read section `key` again if it is built (one built later reads the data then)."""
+        refresh = getattr(self.views.built(key), "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _show_support_contacts(self) -> None:
+        support_view = self.views.built("support")
+        if isinstance(support_view, SupportView):
+            support_view.show_contacts()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
@@ -293,7 +340,7 @@ class MainWindow(QMainWindow):
     def _on_section(self, row: int) -> None:
         if row < 0:
             return
-        view = self.stack.widget(row)
+        view = self.views[self.sections[row].key]  # built here when it is first shown
         refresh = getattr(view, "refresh", None)
         if callable(refresh) and view is not self.stack.currentWidget():
             refresh()
@@ -345,9 +392,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(outcome.text, 30_000 if outcome.escalated or outcome.failed else 10_000)
         if outcome.escalated:
             for key in ("appeals", "director"):
-                refresh = getattr(self.views.get(key), "refresh", None)
-                if callable(refresh):
-                    refresh()
+                self._refresh_built(key)
             self.poll_changes(note=False)  # this computer's own sweep is no news from another
 
     # -- other computers' changes ------------------------------------------------------------------------
@@ -446,7 +491,7 @@ class MainWindow(QMainWindow):
             self.switch_requested = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        settings_view = self.views["settings"]
+        settings_view = self.views.built("settings")  # never shown: nothing typed into it
         if isinstance(settings_view, SettingsView) and settings_view.has_unsaved_changes():
             if self.locked:
                 # Whoever is at a locked window is not the person who typed the edit: not theirs to save.
@@ -457,7 +502,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.sweeper.stop()
         self.changes_timer.stop()
-        reports_view = self.views.get("reports")
+        reports_view = self.views.built("reports")
         if isinstance(reports_view, ReportsView):
             reports_view.stop()  # a report being written is cancelled, its thread ended before the window goes
         event.accept()
