@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -14,7 +15,9 @@ from desktop import __version__
 
 if TYPE_CHECKING:
     from desktop.services.registry import Services
+    from desktop.ui.backup_actions import DailyBackup
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.sweeper import SweepOutcome
 
 #: Prefills the login dialog (the same variable names the command line's user).
 ENV_USER = "SCHOOL_OFFICE_USER"
@@ -77,6 +80,48 @@ def open_main_window(user_services: Services, *, idle_lock_ms: int | None = None
     return MainWindow(user_services, idle_lock_ms=idle_lock_ms)
 
 
+@dataclass
+class Prepared:
+    """What the start-up made before anybody logs in: the services (nobody acting), the day's backup running in
+    the background and the result of the start-up sweep, waiting for the first window to show it."""
+
+    services: Services
+    daily_backup: DailyBackup
+    swept: SweepOutcome | None
+
+
+def prepare(services: Services, demo: bool = False) -> Prepared:
+    """The start-up work between opening the database and the login: the demo school (`--demo`, only into a blank
+    database), the day's backup started in the background, the escalation sweep."""
+    from desktop.ui.backup_actions import DailyBackup
+    from desktop.ui.sweeper import run_sweep
+
+    if demo:
+        from desktop.services.demo import fill_demo
+
+        fill_demo(services)
+    # The day's backup (SQLite) in the background: start-up does not wait for it, trouble goes to the status bar.
+    daily_backup = DailyBackup(services)
+    daily_backup.start()
+    # Appeals whose term passed while no computer ran the program move on before anybody looks at them.
+    return Prepared(services, daily_backup, run_sweep(services))
+
+
+def show_main_window(prepared: Prepared, user_services: Services) -> MainWindow | None:
+    """The main window of the person who logged in, shown (None when they quit the school profile's dialog): the
+    day's backup and the start-up sweep report in its status bar; the sweep only in the first window."""
+    window = open_main_window(user_services)
+    if window is None:
+        return None
+    window.resize(1280, 800)
+    prepared.daily_backup.show_in(window)
+    if prepared.swept is not None:
+        window.show_sweep(prepared.swept)
+        prepared.swept = None  # the next person's window shows the next sweep
+    window.show()
+    return window
+
+
 def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) -> int:
     """Open the database, log in, ask for the school profile on first start, and run the main window.
 
@@ -94,33 +139,15 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
         QMessageBox.critical(None, "База данных не открылась", str(exc))
         return 1
     try:
-        if demo:
-            from desktop.services.demo import fill_demo
-
-            fill_demo(services)
-        from desktop.ui.backup_actions import DailyBackup
-        from desktop.ui.sweeper import SweepOutcome, run_sweep
-
-        # The day's backup (SQLite) in the background: start-up does not wait for it, trouble goes to the status bar.
-        daily_backup = DailyBackup(services)
-        daily_backup.start()
-
-        # Appeals whose term passed while no computer ran the program move on before anybody looks at them.
-        swept: SweepOutcome | None = run_sweep(services)
+        prepared = prepare(services, demo)
         login = (user or os.environ.get(ENV_USER, "")).strip()
         while True:
             user_services = sign_in(services, login)
             if user_services is None:
                 return 0
-            window = open_main_window(user_services)
+            window = show_main_window(prepared, user_services)
             if window is None:
                 return 0
-            window.resize(1280, 800)
-            daily_backup.show_in(window)
-            if swept is not None:
-                window.show_sweep(swept)
-                swept = None  # the next person's window shows the next sweep
-            window.show()
             code = app.exec()
             if not window.switch_requested:
                 return code
