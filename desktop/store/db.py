@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy.dialects.sqlite  # noqa: F401 — the usual database's dialect, see below
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.paths import user_data_dir
 
+# The SQLite dialect is imported with SQLAlchemy rather than by the first `create_engine`: the program imports this
+# module before Qt, and once PySide6 is loaded every module imported after it has its source read by PySide6's
+# import hook (it looks for «PySide6» in it), which cost the start-up ~10–30 ms for the dialect's modules.
 ENV_DB = "SCHOOL_OFFICE_DB"
 DEFAULT_FILE = "school-office.db"
 DEMO_FILE = "school-office-demo.db"
