@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLocale, QtMsgType, QTranslator, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
+from desktop.about import translation_files
+from desktop.paths import resource_path
 
 if TYPE_CHECKING:
     from desktop.services.registry import Services
     from desktop.ui.backup_actions import DailyBackup
+    from desktop.ui.error_dialog import ErrorReporter
     from desktop.ui.main_window import MainWindow
     from desktop.ui.sweeper import SweepOutcome
 
@@ -30,13 +35,50 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName("Канцелярия школы")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
-    translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase_ru",):
+    for name, folder in translation_files():
         translator = QTranslator(app)
-        if translator.load(name, translations):
+        if translator.load(name, str(folder)):
             app.installTranslator(translator)
     return app
+
+
+def app_icon() -> QIcon:
+    """The program's icon (window title, taskbar, about box): the SVG where Qt can draw it, else the PNG."""
+    icon = QIcon()
+    for name in ("app.svg", "app.png"):
+        path = resource_path("icons", name)
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, context: object, message: str) -> None:
+    if "propagateSizeHints" in message:  # the offscreen platform's harmless notice
+        return
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def start_diagnostics(database: str) -> ErrorReporter:
+    """The log file in the user's log folder (rotated), Qt's own warnings in it, and the reporter of errors nobody
+    expected: logged with the traceback, shown in Russian, and the program goes on."""
+    from desktop.logs import log_start, setup_logging
+    from desktop.ui.error_dialog import ErrorReporter
+
+    setup_logging()
+    log_start(database)
+    qInstallMessageHandler(_qt_message)
+    return ErrorReporter().install()
 
 
 def sign_in(services: Services, login: str = "") -> Services | None:
@@ -134,8 +176,15 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
     app = QApplication.instance() or make_application(sys.argv[:1])
     assert isinstance(app, QApplication)
     try:
-        services = open_services(resolve_location(db, demo=demo))
-    except (ServiceError, DatabaseLocationError) as exc:
+        location = resolve_location(db, demo=demo)
+    except DatabaseLocationError as exc:
+        QMessageBox.critical(None, "База данных не открылась", str(exc))
+        return 1
+    reporter = start_diagnostics(location.describe())
+    try:
+        services = open_services(location)
+    except ServiceError as exc:
+        logging.getLogger("desktop").error("База данных не открылась: %s", exc)
         QMessageBox.critical(None, "База данных не открылась", str(exc))
         return 1
     try:
@@ -155,3 +204,5 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
             login = ""  # the next person types their own
     finally:
         services.close()
+        reporter.uninstall()
+        logging.getLogger("desktop").info("Программа закрыта")
