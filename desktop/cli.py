@@ -272,13 +272,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", metavar="ФАЙЛ")
 
+    _command(
+        commands,
+        "about",
+        "о программе: версия, база данных, папки данных и журнала, переводы Qt, шрифты и библиотеки с лицензиями",
+        _cmd_about,
+    )
+    check = _command(
+        commands,
+        "self-check",
+        "проверка установки: пробная база во временной папке, загрузка примера, снимок окна и печать формы",
+        _cmd_self_check,
+    )
+    check.add_argument("--keep", metavar="ПАПКА", help="оставить пробную базу, снимок и PDF в этой папке")
+
     shot = _command(commands, "screenshot", "снимок раздела программы в PNG (без окна на экране)", _cmd_screenshot)
     shot.add_argument(
         "--view",
         required=True,
         metavar="РАЗДЕЛ",
         help="раздел: appeals, appeal-card, director, tickets, ticket-card, families, family-card, access, "
-        "printouts, support, support-card, reports, calendar, settings, users, audit",
+        "printouts, support, support-card, reports, calendar, settings, users, audit; окна: about, file-dialog",
     )
     shot.add_argument("--out", required=True, metavar="ФАЙЛ.png")
     shot.add_argument("--size", default="1280x800", metavar="ШxВ", help="размер окна, по умолчанию 1280x800")
@@ -515,6 +529,31 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
         services.close()
     print(f"Снимок раздела «{args.view}» сохранён: {out}")
     return EXIT_OK
+
+
+def _cmd_about(args: argparse.Namespace) -> int:
+    """Needs no login and no database of its own: it only says which one would be used."""
+    from desktop.about import COMPONENTS, qt_translations, qt_version, system_summary, version_of
+    from desktop.store.db import resolve_location
+
+    for line in system_summary(resolve_location(args.db, demo=args.demo).describe()):
+        print(line)
+    print(qt_version())
+    folder, loaded = qt_translations()
+    print(f"Переводы Qt: загружены ({', '.join(loaded)})" if loaded else f"Переводы Qt: не найдены в {folder}")
+    print()
+    print("Шрифты и библиотеки в составе программы:")
+    width = max(len(c.name) for c in COMPONENTS)
+    for component in COMPONENTS:
+        version = version_of(component) or "—"
+        print(f"  {component.name:<{width}}  {version:<12}  {component.licence}")
+    return EXIT_OK
+
+
+def _cmd_self_check(args: argparse.Namespace) -> int:
+    from desktop.selfcheck import run
+
+    return run(Path(args.keep) if args.keep else None)
 
 
 def _cmd_users_add(args: argparse.Namespace) -> int:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop import __version__
 from desktop.domain.access import Action, ActorKind, Role
 from desktop.domain.appeals import Level
 from desktop.services.changes import ChangeSummary
@@ -307,18 +306,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
             self.sections_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Справка")
-        about = QAction("О программе", self)
+        about = QAction("&О программе", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "О программе",
-            f"<b>Канцелярия школы</b>, версия {__version__}<br>"
-            f"База данных: {self._services.location.describe()}<br>"
-            "Сроки считаются по производственному календарю РФ с исключениями школы.",
-        )
+        from desktop.ui.about_dialog import AboutDialog
+
+        AboutDialog(self._services.location.describe(), self).exec()
 
     def _update_title(self) -> None:
         short = self._services.settings.get("school_short_name")

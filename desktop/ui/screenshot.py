@@ -10,7 +10,7 @@ from pathlib import Path  # noqa: E402
 
 from PySide6.QtCore import QEvent, QPoint, QRect  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
 
 from desktop.domain.access import Action  # noqa: E402
 from desktop.services.appeals import AppealFilter, SortKey  # noqa: E402
@@ -35,7 +35,9 @@ CARD_SECTIONS: dict[str, str] = {
     "family-card": "families",
     "support-card": "support",
 }
-VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS) + tuple(EXTRA_VIEWS)
+#: Windows of the program's own over the main window: the about box and Qt's file dialog (both in Russian).
+WINDOW_VIEWS: tuple[str, ...] = ("about", "file-dialog")
+VIEWS: tuple[str, ...] = tuple(section.key for section in SECTIONS) + tuple(EXTRA_VIEWS) + WINDOW_VIEWS
 #: The smallest snapshot: the main window's own minimum size.
 SMALLEST: tuple[int, int] = MIN_SIZE
 #: Who of the demo school's users may open each view (the demo administrator sees no appeals: personal data).
@@ -64,6 +66,8 @@ def demo_login(view: str) -> str:
 def needed_right(view: str) -> Action | None:
     if view in EXTRA_VIEWS:
         return EXTRA_VIEWS[view]
+    if view in WINDOW_VIEWS:
+        return None
     return next(s for s in SECTIONS if s.key == view).needs
 
 
@@ -131,12 +135,25 @@ def interesting_support(services: Services) -> int | None:
     return None
 
 
+def _file_dialog(parent: QWidget) -> QFileDialog:
+    """Qt's own file dialog as the program opens it to load a register (Qt's, not the system's: its words come
+    from Qt's Russian translation)."""
+    from desktop.paths import resource_path
+
+    dialog = QFileDialog(parent, "Загрузить список класса", str(resource_path("samples")))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilters(["Excel или CSV (*.xlsx *.csv)", "Все файлы (*)"])
+    dialog.resize(820, 520)
+    return dialog
+
+
 def render_view(services: Services, view: str, out: Path, size: tuple[int, int]) -> None:
     """Show the main window on section `view` at `size` and save what it looks like to `out`."""
     from desktop.app import make_application
 
     needs = needed_right(view)
-    section = next((s for s in SECTIONS if s.key == view), None)
+    section = next((s for s in SECTIONS if s.key == view), None) if view not in WINDOW_VIEWS else None
     if section is not None and section.any_of and not section.open_to(services):
         raise PermissionDenied(services.actor.refusal(section.any_of[0]))
     if needs is not None and not services.ctx.may(needs):
@@ -145,15 +162,22 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
     window = MainWindow(services)
     window.sweeper.stop()
     window.resize(*size)
-    window.show_section(CARD_SECTIONS.get(view, view))
+    if view not in WINDOW_VIEWS:
+        window.show_section(CARD_SECTIONS.get(view, view))
     window.show()
     for _ in range(3):
         app.processEvents()
     card = None
     try:
         picture = window.grab()
-        if view in CARD_SECTIONS:
-            if view == "appeal-card":
+        if view in CARD_SECTIONS or view in WINDOW_VIEWS:
+            if view == "about":
+                from desktop.ui.about_dialog import AboutDialog
+
+                card = AboutDialog(services.location.describe(), window)
+            elif view == "file-dialog":
+                card = _file_dialog(window)
+            elif view == "appeal-card":
                 from desktop.ui.appeal_card import AppealCardDialog
 
                 appeal_id = interesting_appeal(services)
@@ -181,7 +205,8 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
                 if ticket_id is None:
                     raise ServiceError("В базе нет заявок: снимок карточки сделать не с чего.")
                 card = TicketCardDialog(services, ticket_id, window)
-            card.resize(min(size[0] - 60, 1160), min(size[1] - 50, 760))
+            if view in CARD_SECTIONS:
+                card.resize(min(size[0] - 60, 1160), min(size[1] - 50, 760))
             card.show()
             for _ in range(3):
                 app.processEvents()

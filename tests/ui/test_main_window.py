@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from desktop import __version__
 from desktop.services.demo import DEMO_PROFILE, fill_demo
@@ -179,15 +179,35 @@ def test_ctrl_q_quits(qtbot, demo_services, open_window):
     assert not window.isVisible()
 
 
-def test_about_names_the_version_and_the_database(demo_services, open_window, monkeypatch):
-    shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox, "about", staticmethod(lambda parent, title, text: shown.append((title, text)))
-    )
+def test_about_names_the_version_the_database_and_every_licence(demo_services, open_window, play_dialogs, qapp):
+    seen: dict[str, object] = {}
+
+    def look(dialog):  # type: ignore[no-untyped-def]
+        assert dialog.windowTitle() == "О программе"
+        seen["facts"] = dialog.facts.text()
+        seen["rows"] = [
+            dialog.components.topLevelItem(i).text(0) for i in range(dialog.components.topLevelItemCount())
+        ]
+        # Qt's licence, the one a school must be able to read: select it and open its text.
+        row = seen["rows"].index("Qt 6 и PySide6")  # type: ignore[union-attr]
+        dialog.components.setCurrentItem(dialog.components.topLevelItem(row))
+        dialog.licence_button.click()
+        dialog.copy_button.click()
+        dialog.reject()
+
+    def licence(dialog):  # type: ignore[no-untyped-def]
+        seen["licence"] = dialog.text.toPlainText()
+        dialog.reject()
+
+    script = play_dialogs(look, licence)
     window = open_window(demo_services)
     menus = {action.text().replace("&", ""): action.menu() for action in window.menuBar().actions()}
-    about = next(a for a in menus["Справка"].actions() if a.text() == "О программе")
+    about = next(a for a in menus["Справка"].actions() if a.text().replace("&", "") == "О программе")
     about.trigger()
-    assert len(shown) == 1 and shown[0][0] == "О программе"
-    assert f"версия {__version__}" in shown[0][1]
-    assert f"База данных: SQLite: {demo_services.location.path}" in shown[0][1]
+    assert script.seen == ["AboutDialog", "LicenceDialog"]
+    assert f"База данных: SQLite: {demo_services.location.path}" in str(seen["facts"])
+    assert "Переводы Qt: загружены" in str(seen["facts"])
+    assert {"Qt 6 и PySide6", "Шрифты DejaVu", "SQLAlchemy", "ReportLab", "openpyxl"} <= set(seen["rows"])  # type: ignore[arg-type]
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in str(seen["licence"])
+    copied = qapp.clipboard().text()
+    assert f"Канцелярия школы, версия {__version__}" in copied and str(demo_services.location.path) in copied

@@ -70,6 +70,18 @@ def test_a_size_below_the_windows_minimum_is_not_silently_changed(qapp, demo_db,
         assert code == 1 and "800x500" in capsys.readouterr().err and not out.exists()
 
 
+@pytest.mark.parametrize("view", ["about", "file-dialog"])
+def test_the_about_box_and_the_file_dialog_are_drawn_over_the_window(qapp, demo_db, tmp_path, view):
+    out = tmp_path / f"{view}.png"
+    assert main(["screenshot", "--db", str(demo_db), "--view", view, "--out", str(out)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    # The dialog sits in the middle of the dimmed window: its centre is not the dimmed window's colour.
+    centre = image.pixelColor(640, 400)
+    corner = image.pixelColor(5, 790)
+    assert centre != corner and distinct_colours(image) > 10
+
+
 def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, tmp_path, capsys):
     out = tmp_path / "journal.png"
     code = main(["screenshot", "--db", str(demo_db), "--view", "journal", "--out", str(out)])
@@ -77,7 +89,8 @@ def test_an_unknown_section_is_refused_with_the_list_of_sections(qapp, demo_db, 
     err = capsys.readouterr().err
     assert (
         "Неизвестный раздел «journal». Доступные разделы: appeals, director, tickets, families, access, printouts, "
-        "support, reports, calendar, settings, users, audit, appeal-card, ticket-card, family-card, support-card." in err
+        "support, reports, calendar, settings, users, audit, appeal-card, ticket-card, family-card, support-card, "
+        "about, file-dialog." in err
     )
     assert not out.exists()
 
