@@ -39,6 +39,8 @@ PREFIX = "school-office-"
 #: `school-office-2026-11-23_100000.db`: the automatic and on-demand backups the rotation counts.
 NAME_RE = re.compile(r"^school-office-(\d{4}-\d{2}-\d{2})_(\d{6})(?:-\d+)?\.db$")
 BEFORE_RESTORE = "перед-восстановлением"
+#: The copy taken before a new release changes the database's schema (desktop.services.registry).
+BEFORE_UPGRADE = "перед-обновлением"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Where the PostgreSQL programs may be besides PATH (as the tests find the server's own).
 ENV_PG_BIN = "SCHOOL_OFFICE_PG_BIN"

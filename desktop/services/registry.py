@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
@@ -79,6 +81,31 @@ class Services:
         self.engine.dispose()
 
 
+def backup_before_upgrade(location: DatabaseLocation, revision: str, now: dt.datetime) -> Path | None:
+    """A checked copy of a SQLite database in its backups folder before a new release changes its schema
+    (`school-office-…-перед-обновлением-0007.db`); the copy's path. When the copy cannot be made the database is not
+    upgraded (ServiceError): the school keeps working with the previous release until there is room for it.
+
+    A PostgreSQL database is the server's administrator's to back up (`pg_dump`, README) before installing.
+    """
+    from desktop.services.backup import BEFORE_UPGRADE, BackupError, backup_name, backups_folder, copy_sqlite
+
+    path = location.path
+    if path is None:
+        logging.getLogger("desktop").info("Обновление схемы базы PostgreSQL с версии %s", revision)
+        return None
+    out = backups_folder(path) / backup_name(now.astimezone(), f"-{BEFORE_UPGRADE}-{revision}")
+    try:
+        copy_sqlite(path, out)
+    except BackupError as exc:
+        raise ServiceError(
+            f"База данных не обновлена до новой версии программы: не удалось сначала сделать её резервную копию. "
+            f"{exc} Освободите место на диске или проверьте права на папку {out.parent} и запустите программу снова."
+        ) from exc
+    logging.getLogger("desktop").info("Перед обновлением схемы (версия %s) сделана копия базы: %s", revision, out)
+    return out
+
+
 def open_services(
     location: DatabaseLocation,
     *,
@@ -100,7 +127,10 @@ def open_services(
         ) from exc
     try:
         if run_migrations:
-            migrate.upgrade(engine)
+            migrate.upgrade(engine, before=lambda revision: backup_before_upgrade(location, revision, clock()))
+    except ServiceError:
+        engine.dispose()  # the file is not left open behind the message (Windows keeps open files locked)
+        raise
     except DBAPIError as exc:  # no server, no access, or a file that is not a database
         engine.dispose()
         raise ServiceError(

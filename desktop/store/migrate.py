@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
@@ -95,11 +96,13 @@ class NewerDatabase(ServiceError):
     """The database was brought to a schema this program's scripts do not know: a newer release made it."""
 
 
-def upgrade(engine: Engine) -> bool:
+def upgrade(engine: Engine, before: Callable[[str], None] | None = None) -> bool:
     """Apply every migration the database lacks; True when anything was applied.
 
     A database whose revision this program does not know (a newer release's) is refused with `NewerDatabase`
-    and left as it is: nothing is written to it.
+    and left as it is: nothing is written to it. `before(revision)` is called first when a database that already
+    has a schema (at `revision`) is about to be changed: the backup before an upgrade; if it raises, nothing
+    is migrated.
     """
     if up_to_date(engine):
         return False
@@ -117,6 +120,8 @@ def upgrade(engine: Engine) -> bool:
             f"База данных создана более новой версией программы (версия схемы «{current}», эта программа знает "
             f"версии до «{head_revision()}»). Чтобы не повредить данные, она не открыта: обновите программу."
         )
+    if current is not None and before is not None:
+        before(current)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -153,3 +153,33 @@ def test_a_database_of_a_newer_release_is_refused_and_left_as_it_is(old_db: Path
         open_services(resolve_location(str(old_db)), clock=clock)
     assert "0099" in str(caught.value) and "обновите программу" in str(caught.value)
     assert old_db.read_bytes() == untouched
+
+
+def test_a_copy_of_the_previous_release_is_kept_before_its_schema_changes(old_db: Path, clock: FixedClock):
+    layout = tables(old_db)
+    before = snapshot(old_db, layout)
+    open_services(resolve_location(str(old_db)), clock=clock).close()
+    copies = sorted((old_db.parent / "backups").glob("*.db"))
+    moment = clock.now.astimezone()  # the computer's own time: the school's zone is in the database being upgraded
+    assert [p.name for p in copies] == [f"school-office-{moment:%Y-%m-%d_%H%M%S}-перед-обновлением-0007.db"]
+    # The copy is the old release's database as it was: its schema and every row.
+    assert version(copies[0]) == "0007"
+    assert snapshot(copies[0], layout) == before
+    # Opening again (nothing to upgrade) makes no more copies; nor does a new database.
+    open_services(resolve_location(str(old_db)), clock=clock).close()
+    fresh = old_db.parent / "new" / "school.db"
+    open_services(resolve_location(str(fresh)), clock=clock).close()
+    assert sorted((old_db.parent / "backups").glob("*.db")) == copies
+    assert not (fresh.parent / "backups").exists()
+
+
+def test_without_room_for_the_copy_the_database_is_not_upgraded(old_db: Path, clock: FixedClock):
+    (old_db.parent / "backups").write_text("a file where the backups folder should be", encoding="utf-8")
+    digest = hashlib.sha256(old_db.read_bytes()).hexdigest()
+    with pytest.raises(ServiceError) as refused:
+        open_services(resolve_location(str(old_db)), clock=clock)
+    message = str(refused.value)
+    assert message.startswith("База данных не обновлена до новой версии программы: не удалось сначала сделать")
+    assert "запустите программу снова" in message
+    assert version(old_db) == "0007"
+    assert hashlib.sha256(old_db.read_bytes()).hexdigest() == digest
