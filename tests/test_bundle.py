@@ -229,8 +229,11 @@ def test_bundle_does_the_office_work_step_by_step(bundle: Path, home: Path, tmp_
 
 def test_bundle_about_finds_qt_translations(bundle: Path, home: Path, tmp_path: Path) -> None:
     out = _ok(_run(bundle, "about", home=home, db=tmp_path / "about.db"))
-    assert "Переводы Qt: загружены" in out, out
-    assert __version__ in out
+    assert "Переводы Qt: загружены (qtbase_ru, qt_additions_ru)" in out, out
+    assert __version__ in out and "сборка PyInstaller" in out
+    # Every font and library is listed with the version the bundle carries (its metadata is in the bundle).
+    listing = out.split("Шрифты и библиотеки в составе программы:", 1)[1].strip().splitlines()
+    assert len(listing) >= 20 and not [line for line in listing if "  —  " in line], listing
 
 
 def test_bundle_carries_what_it_needs_and_not_the_plugins_left_out(bundle: Path) -> None:
@@ -239,6 +242,8 @@ def test_bundle_carries_what_it_needs_and_not_the_plugins_left_out(bundle: Path)
         QT_DIR / "translations" / "qtbase_ru.qm",
         Path("resources", "icons", "app.png"),
         Path("resources", "samples", "students.csv"),
+        Path("resources", "translations", "qt_additions_ru.qm"),
+        Path("resources", "licenses", "LGPL-3.0.txt"),
         Path("desktop", "store", "migrations", "env.py"),
     ]
     for relative in needed:
