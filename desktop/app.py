@@ -75,10 +75,24 @@ def start_diagnostics(database: str) -> ErrorReporter:
     from desktop.logs import log_start, setup_logging
     from desktop.ui.error_dialog import ErrorReporter
 
+    global _previous_qt_handler
     setup_logging()
     log_start(database)
-    qInstallMessageHandler(_qt_message)
+    _previous_qt_handler = qInstallMessageHandler(_qt_message)
     return ErrorReporter().install()
+
+
+_previous_qt_handler: object = None
+
+
+def stop_diagnostics(reporter: ErrorReporter) -> None:
+    """The end of the program: the hooks given back, the log closed."""
+    from desktop.logs import stop_logging
+
+    logging.getLogger("desktop").info("Программа закрыта")
+    reporter.uninstall()
+    qInstallMessageHandler(_previous_qt_handler)  # type: ignore[arg-type]
+    stop_logging()
 
 
 def sign_in(services: Services, login: str = "") -> Services | None:
@@ -164,6 +178,18 @@ def show_main_window(prepared: Prepared, user_services: Services) -> MainWindow 
     return window
 
 
+def _fatal_error() -> int:
+    """An error outside the event loop (start-up, login, building the window), where there is nothing to go on
+    with: logged with its traceback, said in Russian with the details to copy (not PyInstaller's English traceback
+    window), and the program ends with 1. Called from an `except` block."""
+    from desktop.logs import error_details
+    from desktop.ui.error_dialog import UnexpectedErrorDialog
+
+    logging.getLogger("desktop").exception("Программа не может продолжить работу")
+    UnexpectedErrorDialog(error_details(*sys.exc_info()), fatal=True).exec()
+    return 1
+
+
 def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) -> int:
     """Open the database, log in, ask for the school profile on first start, and run the main window.
 
@@ -186,7 +212,12 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
     except ServiceError as exc:
         logging.getLogger("desktop").error("База данных не открылась: %s", exc)
         QMessageBox.critical(None, "База данных не открылась", str(exc))
+        stop_diagnostics(reporter)
         return 1
+    except Exception:
+        code = _fatal_error()
+        stop_diagnostics(reporter)
+        return code
     try:
         prepared = prepare(services, demo)
         login = (user or os.environ.get(ENV_USER, "")).strip()
@@ -202,7 +233,8 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
                 return code
             window.deleteLater()
             login = ""  # the next person types their own
+    except Exception:
+        return _fatal_error()
     finally:
         services.close()
-        reporter.uninstall()
-        logging.getLogger("desktop").info("Программа закрыта")
+        stop_diagnostics(reporter)

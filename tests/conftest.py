@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Qt without a display aborts the whole run: render offscreen unless a real display was asked for.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("SCHOOL_OFFICE_DB", None)  # a developer's own database must never be touched by the tests
+# Nor their log: the program started by a test (run_gui) writes its log into a folder of the run's own.
+os.environ["SCHOOL_OFFICE_LOG_DIR"] = tempfile.mkdtemp(prefix="school-office-test-log-")
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 

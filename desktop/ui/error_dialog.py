@@ -33,6 +33,10 @@ MESSAGE = (
     "В программе произошла непредвиденная ошибка, и последнее действие могло не выполниться. "
     "Всё, что было сохранено раньше, в базе цело; программа продолжает работу."
 )
+FATAL_MESSAGE = (
+    "В программе произошла непредвиденная ошибка, и работать дальше она не может: окно будет закрыто. "
+    "Всё, что было сохранено раньше, в базе цело. Запустите программу снова."
+)
 ADVICE = (
     "Если ошибка повторится, нажмите «Копировать подробности» и передайте их тому, кто обслуживает программу."
 )
@@ -41,7 +45,7 @@ ADVICE = (
 class UnexpectedErrorDialog(QDialog):
     """«Непредвиденная ошибка»: what happened in plain words, the details (folded) and a button to copy them."""
 
-    def __init__(self, details: str, parent: QWidget | None = None) -> None:
+    def __init__(self, details: str, parent: QWidget | None = None, *, fatal: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Непредвиденная ошибка")
         self.setObjectName("unexpectedError")
@@ -54,7 +58,7 @@ class UnexpectedErrorDialog(QDialog):
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         top.addWidget(icon)
         text = QVBoxLayout()
-        self.message = QLabel(f"<b>{MESSAGE}</b>", self)
+        self.message = QLabel(f"<b>{FATAL_MESSAGE if fatal else MESSAGE}</b>", self)
         self.message.setWordWrap(True)
         text.addWidget(self.message)
         advice = ADVICE

@@ -127,3 +127,26 @@ def test_a_second_error_while_the_first_is_shown_is_counted_not_stacked(qapp):
     assert dialog.repeat_label.text() == "Ошибка повторилась ещё 2 раз(а)."
     assert dialog.details == "третья" and dialog.details_view.toPlainText() == "третья"
     dialog.deleteLater()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_at_start_up_is_said_in_russian_and_the_program_ends(
+    qtbot, tmp_path, demo_services, play_dialogs, monkeypatch
+):
+    import desktop.app
+
+    monkeypatch.setenv(logs.ENV_LOG_DIR, str(tmp_path / "logs"))
+
+    def broken(services, demo=False):  # type: ignore[no-untyped-def]
+        raise KeyError("настройка, которой нет")
+
+    monkeypatch.setattr(desktop.app, "prepare", broken)
+    seen: list[str] = []
+    script = play_dialogs(lambda dialog: (seen.append(dialog.message.text()), dialog.accept()))
+    assert desktop.app.run_gui(db=str(demo_services.location.path)) == 1
+    assert script.seen == ["UnexpectedErrorDialog"]
+    assert "работать дальше она не может" in seen[0]
+    log = _log_text(tmp_path)
+    assert "Программа не может продолжить работу" in log and "KeyError: 'настройка, которой нет'" in log
+    assert "Программа закрыта" in log
+    assert logs.current_log_file() is None  # the log is closed with the program
