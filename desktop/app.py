@@ -214,7 +214,7 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
         QMessageBox.critical(None, "База данных не открылась", str(exc))
         stop_diagnostics(reporter)
         return 1
-    except Exception:
+    except Exception:  # noqa: BLE001 - see _fatal_error
         code = _fatal_error()
         stop_diagnostics(reporter)
         return code
@@ -233,7 +233,7 @@ def run_gui(db: str | None = None, demo: bool = False, user: str | None = None) 
                 return code
             window.deleteLater()
             login = ""  # the next person types their own
-    except Exception:
+    except Exception:  # noqa: BLE001 - see _fatal_error
         return _fatal_error()
     finally:
         services.close()

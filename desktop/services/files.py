@@ -80,7 +80,7 @@ def store_file(session: Session, file: FileIn, *, now: dt.datetime, by: str) -> 
     if session.get_bind().dialect.name == "postgresql":  # the dialect's module only where it is the database's
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     session.execute(
         insert(Blob)
         .values(sha256=digest, size=len(file.data), data=file.data)

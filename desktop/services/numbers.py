@@ -18,7 +18,7 @@ def next_number(session: Session, series: str, year: int) -> int:
     if dialect == "postgresql":  # the dialect's module only where it is the database's
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     session.execute(
         insert(NumberCounter).values(series=series, year=year, last=0).on_conflict_do_nothing(
             index_elements=["series", "year"]

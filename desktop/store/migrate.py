@@ -96,7 +96,7 @@ class NewerDatabase(ServiceError):
     """The database was brought to a schema this program's scripts do not know: a newer release made it."""
 
 
-def upgrade(engine: Engine, before: Callable[[str], None] | None = None) -> bool:
+def upgrade(engine: Engine, before: Callable[[str], object] | None = None) -> bool:
     """Apply every migration the database lacks; True when anything was applied.
 
     A database whose revision this program does not know (a newer release's) is refused with `NewerDatabase`
