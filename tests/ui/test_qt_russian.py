@@ -36,14 +36,20 @@ def english_texts(dialog: QWidget, *, except_: tuple[str, ...] = ()) -> list[str
     )
 
 
-def test_the_file_dialog_is_russian(qapp, qtbot, tmp_path):
-    (tmp_path / "список.xlsx").write_bytes(b"")
-    dialog = QFileDialog(None, "Загрузить список класса", str(tmp_path), "Excel (*.xlsx)")
+def shown_file_dialog(qtbot, folder, title: str, mode: QFileDialog.AcceptMode) -> QFileDialog:  # type: ignore[no-untyped-def]
+    """Qt's own file dialog (not the system's), as the program opens it on Linux, shown."""
+    dialog = QFileDialog(None, title, str(folder), "Excel (*.xlsx)")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setAcceptMode(mode)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_the_file_dialog_is_russian(qapp, qtbot, tmp_path):
+    (tmp_path / "список.xlsx").write_bytes(b"")
+    dialog = shown_file_dialog(qtbot, tmp_path, "Загрузить список класса", QFileDialog.AcceptMode.AcceptOpen)
     labels = {label.text() for label in dialog.findChildren(QLabel) if label.isVisibleTo(dialog)}
     assert {"&Папка:", "&Имя файла:", "&Типы файлов:"} <= labels
     buttons = {b.text() for b in dialog.findChildren(QDialogButtonBox)[0].buttons()}
@@ -52,12 +58,7 @@ def test_the_file_dialog_is_russian(qapp, qtbot, tmp_path):
 
 
 def test_the_save_dialog_is_russian(qapp, qtbot, tmp_path):
-    dialog = QFileDialog(None, "Сохранить в Excel", str(tmp_path), "Excel (*.xlsx)")
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = shown_file_dialog(qtbot, tmp_path, "Сохранить в Excel", QFileDialog.AcceptMode.AcceptSave)
     assert {b.text() for b in dialog.findChildren(QDialogButtonBox)[0].buttons()} == {"&Сохранить", "Отмена"}
     assert english_texts(dialog, except_=("Excel (*.xlsx)",)) == []
 
