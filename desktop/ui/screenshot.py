@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -10,7 +11,7 @@ from pathlib import Path  # noqa: E402
 
 from PySide6.QtCore import QEvent, QPoint, QRect  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QTreeView, QWidget  # noqa: E402
 
 from desktop.domain.access import Action  # noqa: E402
 from desktop.services.appeals import AppealFilter, SortKey  # noqa: E402
@@ -135,6 +136,19 @@ def interesting_support(services: Services) -> int | None:
     return None
 
 
+def _russian_system_locale() -> None:
+    """Snapshots show what an office computer in Russia shows: where this process's environment names no language
+    (a server or CI without locales), Qt's *system* locale — which Qt's file dialog uses for file sizes and dates —
+    is made Russian too. Only before the QApplication exists, i.e. in the `screenshot` command's own process."""
+    if sys.platform == "win32":
+        return
+    for name in ("LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value.split(".")[0] not in ("C", "POSIX"):
+            return
+    os.environ["LANG"] = "ru_RU.UTF-8"
+
+
 def _file_dialog(parent: QWidget) -> QFileDialog:
     """Qt's own file dialog as the program opens it to load a register (Qt's, not the system's: its words come
     from Qt's Russian translation)."""
@@ -158,6 +172,8 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
         raise PermissionDenied(services.actor.refusal(section.any_of[0]))
     if needs is not None and not services.ctx.may(needs):
         raise PermissionDenied(services.actor.refusal(needs))
+    if QApplication.instance() is None:
+        _russian_system_locale()
     app = QApplication.instance() or make_application([])
     window = MainWindow(services)
     window.sweeper.stop()
@@ -209,6 +225,11 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
                 card.resize(min(size[0] - 60, 1160), min(size[1] - 50, 760))
             card.show()
             for _ in range(3):
+                app.processEvents()
+            if isinstance(card, QFileDialog):  # the files are listed by now: columns as wide as what they show
+                for tree in card.findChildren(QTreeView):
+                    for column in range(1, tree.header().count()):
+                        tree.resizeColumnToContents(column)
                 app.processEvents()
             over = card.grab()
             painter = QPainter(picture)

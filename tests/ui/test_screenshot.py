@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,25 @@ def test_the_appeals_are_not_shown_to_the_administrator(qapp, demo_db, tmp_path,
     assert code != 0
     assert "Недостаточно прав: «просмотр обращений»" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("environment", "lang"),
+    [
+        ({}, "ru_RU.UTF-8"),  # a server or CI without locales: the snapshot shows a Russian office computer
+        ({"LANG": "C.UTF-8"}, "ru_RU.UTF-8"),
+        ({"LANG": "POSIX"}, "ru_RU.UTF-8"),
+        ({"LANG": "en_GB.UTF-8"}, "en_GB.UTF-8"),  # somebody's own language is left alone
+        ({"LC_ALL": "de_DE.UTF-8"}, None),
+    ],
+)
+def test_snapshots_take_a_russian_system_locale_only_where_none_is_named(monkeypatch, environment, lang):
+    from desktop.ui import screenshot
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(screenshot.sys, "platform", "linux")
+    screenshot._russian_system_locale()
+    assert os.environ.get("LANG") == lang
