@@ -513,7 +513,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise CommandError(f"Снимок сохраняется в PNG: укажите файл с расширением .png, а не «{out.name}».")
-    from desktop.ui.screenshot import SMALLEST, VIEWS, demo_login, render_view
+    from desktop.ui.screenshot import SMALLEST, VIEWS, demo_login, render_view, russian_system_locale
 
     if args.view not in VIEWS:
         raise CommandError(f"Неизвестный раздел «{args.view}». Доступные разделы: {', '.join(VIEWS)}.")
@@ -522,6 +522,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
             f"Размер {args.size} меньше наименьшего размера окна программы {SMALLEST[0]}x{SMALLEST[1]}: "
             "укажите размер не меньше."
         )
+    russian_system_locale()
     services = _open(args, demo_login=demo_login(args.view))
     try:
         render_view(services, args.view, out, (width, height))

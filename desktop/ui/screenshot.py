@@ -136,11 +136,12 @@ def interesting_support(services: Services) -> int | None:
     return None
 
 
-def _russian_system_locale() -> None:
+def russian_system_locale() -> None:
     """Snapshots show what an office computer in Russia shows: where this process's environment names no language
     (a server or CI without locales), Qt's *system* locale — which Qt's file dialog uses for file sizes and dates —
-    is made Russian too. Only before the QApplication exists, i.e. in the `screenshot` command's own process."""
-    if sys.platform == "win32":
+    is made Russian too. For the `screenshot` command's own process, before its QApplication exists: it changes
+    this process's environment (and so that of any program it starts)."""
+    if sys.platform == "win32" or QApplication.instance() is not None:
         return
     for name in ("LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC", "LANG"):
         value = os.environ.get(name, "")
@@ -172,8 +173,6 @@ def render_view(services: Services, view: str, out: Path, size: tuple[int, int])
         raise PermissionDenied(services.actor.refusal(section.any_of[0]))
     if needs is not None and not services.ctx.may(needs):
         raise PermissionDenied(services.actor.refusal(needs))
-    if QApplication.instance() is None:
-        _russian_system_locale()
     app = QApplication.instance() or make_application([])
     window = MainWindow(services)
     window.sweeper.stop()

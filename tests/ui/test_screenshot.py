@@ -178,12 +178,15 @@ def test_the_appeals_are_not_shown_to_the_administrator(qapp, demo_db, tmp_path,
     ],
 )
 def test_snapshots_take_a_russian_system_locale_only_where_none_is_named(monkeypatch, environment, lang):
+    from PySide6.QtWidgets import QApplication
+
     from desktop.ui import screenshot
 
+    monkeypatch.setattr(QApplication, "instance", staticmethod(lambda: None))  # as in the command's own process
     for name in ("LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC", "LANG"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(screenshot.sys, "platform", "linux")
-    screenshot._russian_system_locale()
+    screenshot.russian_system_locale()
     assert os.environ.get("LANG") == lang
