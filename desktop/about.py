@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import platform
 import re
-import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from desktop import __version__
-from desktop.logs import log_folder
+from desktop.logs import log_folder, system_text
 from desktop.paths import resource_path, user_data_dir
 
 
@@ -127,6 +126,12 @@ def qt_translations() -> tuple[Path, list[str]]:
     return folder, [name for name, where in translation_files() if QTranslator().load(name, str(where))]
 
 
+def translations_line() -> str:
+    """«Переводы Qt: загружены (qtbase_ru, qt_additions_ru)», or where they were looked for in vain."""
+    folder, loaded = qt_translations()
+    return f"Переводы Qt: загружены ({', '.join(loaded)})" if loaded else f"Переводы Qt: не найдены в {folder}"
+
+
 def qt_translations_folder() -> Path:
     from PySide6.QtCore import QLibraryInfo
 
@@ -153,6 +158,5 @@ def system_summary(database: str) -> list[str]:
         f"База данных: {database}",
         f"Папка данных: {user_data_dir()}",
         f"Журнал работы: {log_folder()}",
-        f"Система: {platform.system()} {platform.release()} ({platform.machine()}), Python {platform.python_version()}"
-        + (", сборка PyInstaller" if getattr(sys, "frozen", False) else ""),
+        f"Система: {system_text()}",
     ]

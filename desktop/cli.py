@@ -534,14 +534,13 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
 
 def _cmd_about(args: argparse.Namespace) -> int:
     """Needs no login and no database of its own: it only says which one would be used."""
-    from desktop.about import COMPONENTS, qt_translations, qt_version, system_summary, version_of
+    from desktop.about import COMPONENTS, qt_version, system_summary, translations_line, version_of
     from desktop.store.db import resolve_location
 
     for line in system_summary(resolve_location(args.db, demo=args.demo).describe()):
         print(line)
     print(qt_version())
-    folder, loaded = qt_translations()
-    print(f"Переводы Qt: загружены ({', '.join(loaded)})" if loaded else f"Переводы Qt: не найдены в {folder}")
+    print(translations_line())
     print()
     print("Шрифты и библиотеки в составе программы:")
     width = max(len(c.name) for c in COMPONENTS)

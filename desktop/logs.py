@@ -102,16 +102,16 @@ def current_log_file() -> Path | None:
     return None
 
 
-def log_start(database: str) -> None:
-    log.info(
-        "Запуск: Канцелярия школы %s; Python %s; %s %s; база: %s%s",
-        __version__,
-        platform.python_version(),
-        platform.system(),
-        platform.release(),
-        database,
-        "; сборка PyInstaller" if getattr(sys, "frozen", False) else "",
+def system_text() -> str:
+    """«Linux 6.1 (x86_64), Python 3.11.7[, сборка PyInstaller]»: the computer, for the log and for whoever helps."""
+    return (
+        f"{platform.system()} {platform.release()} ({platform.machine()}), Python {platform.python_version()}"
+        + (", сборка PyInstaller" if getattr(sys, "frozen", False) else "")
     )
+
+
+def log_start(database: str) -> None:
+    log.info("Запуск: Канцелярия школы %s; %s; база: %s", __version__, system_text(), database)
 
 
 def error_details(
@@ -127,8 +127,7 @@ def error_details(
     lines = [
         f"Канцелярия школы {__version__}",
         f"Время: {moment}",
-        f"Система: {platform.system()} {platform.release()} ({platform.machine()}), Python {platform.python_version()}"
-        + (", сборка PyInstaller" if getattr(sys, "frozen", False) else ""),
+        f"Система: {system_text()}",
     ]
     if where:
         lines.append(f"Где: {where}")

@@ -3,6 +3,8 @@ with its licence (the text opens from the list)."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,9 +27,9 @@ from desktop.about import (
     COMPONENTS,
     Component,
     licence_text,
-    qt_translations,
     qt_version,
     system_summary,
+    translations_line,
     version_of,
 )
 
@@ -56,7 +58,6 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("О программе")
         self.setObjectName("about")
-        self._database = database
         layout = QVBoxLayout(self)
 
         head = QHBoxLayout()
@@ -64,8 +65,9 @@ class AboutDialog(QDialog):
         icon.setPixmap(QGuiApplication.windowIcon().pixmap(64, 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         head.addWidget(icon)
-        folder, loaded = qt_translations()
-        lines = system_summary(database)
+        # What «Копировать сведения» copies, read once: the version, database, folders, system, Qt, its translations.
+        system, translations = system_summary(database), translations_line()
+        self._summary = [*system, qt_version(), translations]
         title = QLabel(
             f"<span style='font-size:15pt; font-weight:600'>Канцелярия школы</span><br>"
             f"Версия {__version__} · {qt_version()}<br>"
@@ -77,11 +79,8 @@ class AboutDialog(QDialog):
         head.addWidget(title, 1)
         layout.addLayout(head)
 
-        self.facts = QLabel(
-            "<br>".join(line.replace("&", "&amp;").replace("<", "&lt;") for line in lines[1:])
-            + f"<br>Переводы Qt: {'загружены (' + ', '.join(loaded) + ')' if loaded else 'не найдены в ' + str(folder)}",
-            self,
-        )
+        # The version lines are in the title above.
+        self.facts = QLabel("<br>".join(html.escape(line) for line in [*system[1:], translations]), self)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
@@ -127,12 +126,7 @@ class AboutDialog(QDialog):
         self.resize(820, 600)
 
     def summary(self) -> str:
-        folder, loaded = qt_translations()
-        lines = system_summary(self._database) + [
-            qt_version(),
-            f"Переводы Qt: {', '.join(loaded) if loaded else 'не найдены в ' + str(folder)}",
-        ]
-        return "\n".join(lines)
+        return "\n".join(self._summary)
 
     def copy_summary(self) -> None:
         QGuiApplication.clipboard().setText(self.summary())
